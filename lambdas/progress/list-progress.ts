@@ -1,0 +1,8 @@
+import { httpRoute } from '../shared/http';
+import { decodeCursor, pagedReply, pageQuerySchema } from '../shared/paging';
+import { isProgressSortKey, listProgress } from './progress-store';
+
+export const handler = httpRoute({ query: pageQuerySchema }, async ({ query, principal, event }) => {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isProgressSortKey);
+  return pagedReply(event, query.limit, await listProgress(principal.userId, query.limit, after));
+});

@@ -1,0 +1,2 @@
+/** Server time in ISO 8601 UTC; device clocks never order anything. */
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,80 @@
+/**
+ * RFC 9457 problem details: the one error shape Playhead returns. Every problem type is
+ * listed here (and documented in openapi.yaml); handlers throw `HttpProblem` and the HTTP
+ * wrapper renders it.
+ */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_PREFIX = 'urn:playhead:problem:';
+
+export const problemTypes = {
+  'validation-failed': { status: 400, title: 'The request is not valid' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  unauthorized: { status: 401, title: 'A valid bearer token is required' },
+  forbidden: { status: 403, title: 'The token does not allow this operation' },
+  'asset-not-available-in-region': { status: 403, title: 'The asset is not available in your region' },
+  'asset-not-found': { status: 404, title: 'No such asset' },
+  'progress-not-found': { status: 404, title: 'No progress recorded for this asset' },
+  'route-not-found': { status: 404, title: 'No such route' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed on this route' },
+  'body-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'progress-out-of-range': { status: 416, title: 'The progress is outside the asset' },
+  'internal-error': { status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemSlug = keyof typeof problemTypes;
+
+export interface FieldError {
+  /** Where the problem is: `body.progress`, `path.assetId`, `query.limit`, `header.content-type`. */
+  field: string;
+  message: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const problemTypeUri = (slug: ProblemSlug): string => `${TYPE_PREFIX}${slug}`;
+
+export class HttpProblem extends Error {
+  readonly slug: ProblemSlug;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(slug: ProblemSlug, detail?: string, options: { errors?: FieldError[]; extensions?: Record<string, unknown> } = {}) {
+    super(detail ?? problemTypes[slug].title);
+    this.name = 'HttpProblem';
+    this.slug = slug;
+    this.status = problemTypes[slug].status;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+  }
+
+  toJSON(requestId?: string): ProblemBody {
+    const body: ProblemBody = {
+      ...this.extensions,
+      type: problemTypeUri(this.slug),
+      title: problemTypes[this.slug].title,
+      status: this.status,
+    };
+    if (this.detail !== undefined) body.detail = this.detail;
+    if (this.errors !== undefined) body.errors = this.errors;
+    if (requestId !== undefined) body.requestId = requestId;
+    return body;
+  }
+}
+
+export const validationProblem = (errors: FieldError[]): HttpProblem =>
+  new HttpProblem('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+
+/** A 5xx says nothing about what went wrong inside; the request id lets an operator find the logs. */
+export const internalProblem = (): HttpProblem => new HttpProblem('internal-error', 'Something went wrong on our side; quote the requestId when reporting it.');

@@ -1,0 +1,49 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from './dynamo';
+
+/**
+ * Every user-owned item lives in the user's own partition, so one query can never reach
+ * another user's data. This module alone knows that key format.
+ */
+export const userPartitionKey = (userId: string): string => `USER#${userId}`;
+
+export interface Page<T> {
+  items: T[];
+  /** Sort key of the last item returned, when more items follow. */
+  lastSortKey: string | undefined;
+}
+
+/**
+ * Reads one page of a user's items whose sort key starts with `prefix`. It asks for one item
+ * more than the page so that "more remain" is known exactly, not guessed from DynamoDB's
+ * LastEvaluatedKey (which is also set when the last page is exactly full).
+ */
+export async function queryUserItems<T>(
+  userId: string,
+  prefix: string,
+  limit: number,
+  afterSortKey: string | undefined,
+  fromItem: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const collected: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined = afterSortKey === undefined ? undefined : { PK: userPartitionKey(userId), SK: afterSortKey };
+  do {
+    const output = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix },
+        ExclusiveStartKey: startKey,
+        Limit: limit + 1 - collected.length,
+      }),
+    );
+    collected.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined && collected.length <= limit);
+  const page = collected.slice(0, limit);
+  const more = collected.length > limit;
+  return {
+    items: page.map(fromItem),
+    lastSortKey: more ? (page.at(-1)?.SK as string | undefined) : undefined,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The SQS queues Playhead owns. Each has a dead-letter queue. The CDK data stack and the
+ * local runtime both create queues from this list; the key is the logical name used in
+ * `.playhead/endpoints.json`, CLIs and environment variables.
+ */
+export interface QueueDefinition {
+  /** Logical name; the DLQ is `<name>-dlq`. */
+  name: string;
+  /** Environment variable through which functions receive the queue URL. */
+  urlEnv: string;
+  description: string;
+  /** Receives before a message moves to the DLQ. */
+  maxReceiveCount: number;
+}
+
+export const queueDefinitions = [
+  {
+    name: 'analytics',
+    urlEnv: 'ANALYTICS_QUEUE_URL',
+    description: 'BI analytics events: watchlist additions and removals, progress that moved forward',
+    maxReceiveCount: 5,
+  },
+] as const satisfies readonly QueueDefinition[];
+
+export type QueueName = (typeof queueDefinitions)[number]['name'];
+
+export const dlqName = (name: string): string => `${name}-dlq`;
+
+/** Environment variable that carries the table name to every function that touches it. */
+export const TABLE_NAME_ENV = 'TABLE_NAME';
+/** Environment variable that carries the media bucket name. */
+export const BUCKET_NAME_ENV = 'MEDIA_BUCKET_NAME';

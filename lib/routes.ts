@@ -1,0 +1,63 @@
+/**
+ * The route table: every HTTP route exists here once. The CDK API stack creates one Lambda
+ * per entry, the local gateway dispatches with it, and a contract test checks that
+ * openapi.yaml documents exactly these routes.
+ */
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+export interface RouteDefinition {
+  /** Stable id: the CDK construct id and the function name suffix. Renaming replaces the function. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway path template, `{name}` for path parameters. */
+  path: string;
+  /** Handler module (exports `handler`), relative to the repository root. */
+  entry: string;
+  /** `jwt`: the JWT authorizer must accept the bearer token before the handler runs. */
+  auth: 'none' | 'jwt';
+  /** The least table access the handler needs. */
+  table: 'none' | 'read' | 'readwrite';
+  /** Queues the handler sends to (by logical name). */
+  sendsTo?: readonly string[];
+}
+
+export const routes = [
+  { id: 'GetHealth', method: 'GET', path: '/v1/health', entry: 'lambdas/health/get-health.ts', auth: 'none', table: 'none' },
+
+  { id: 'GetAsset', method: 'GET', path: '/v1/catalog/assets/{assetId}', entry: 'lambdas/catalog/get-asset.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutAsset', method: 'PUT', path: '/v1/catalog/assets/{assetId}', entry: 'lambdas/catalog/put-asset.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteAsset', method: 'DELETE', path: '/v1/catalog/assets/{assetId}', entry: 'lambdas/catalog/delete-asset.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'ListWatchlist', method: 'GET', path: '/v1/watchlist', entry: 'lambdas/watchlist/list-watchlist.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutWatchlistItem', method: 'PUT', path: '/v1/watchlist/{assetId}', entry: 'lambdas/watchlist/put-watchlist-item.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteWatchlistItem', method: 'DELETE', path: '/v1/watchlist/{assetId}', entry: 'lambdas/watchlist/delete-watchlist-item.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'ListProgress', method: 'GET', path: '/v1/progress', entry: 'lambdas/progress/list-progress.ts', auth: 'jwt', table: 'read' },
+  { id: 'GetProgress', method: 'GET', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/get-progress.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutProgress', method: 'PUT', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/put-progress.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteProgress', method: 'DELETE', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/delete-progress.ts', auth: 'jwt', table: 'readwrite' },
+] as const satisfies readonly RouteDefinition[];
+
+/** Functions that are not HTTP routes (event consumers). */
+export const consumers = {
+  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', sendsTo: ['analytics'] },
+} as const;
+
+/** Matches a concrete request path against a route's template; returns the path parameters. */
+export function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const want = template.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const g = got[i] as string;
+    if (w.startsWith('{') && w.endsWith('}')) {
+      if (g === '') return undefined;
+      params[w.slice(1, -1)] = decodeURIComponent(g);
+    } else if (w !== g) {
+      return undefined;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,136 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startFauxqs } from 'fauxqs';
+import { BUCKET_NAME_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
+import { consumers, routes } from '../lib/routes';
+import { streamRouterSettings } from '../lib/stream-settings';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { freePort } from './free-port';
+import { startGateway } from './gateway';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey } from './local-auth';
+import { repoRoot, stateFiles } from './paths';
+import { ensureTable, provisionMessaging } from './provision';
+import { StreamPoller } from './stream-poller';
+
+export interface LocalStackOptions {
+  stateDir: string;
+  /** Gateway port; 0 picks a free one. */
+  port: number;
+  dynamodbPort?: number;
+  messagingPort?: number;
+  region?: string;
+  log?: (line: string) => void;
+}
+
+export interface Endpoints {
+  api: string;
+  jwks: string;
+  issuer: string;
+  audience: string;
+  dynamodb: string;
+  sqs: string;
+  s3: string;
+  region: string;
+  tableName: string;
+  bucketName: string;
+  queues: Record<string, string>;
+}
+
+export interface LocalStack {
+  endpoints: Endpoints;
+  stop(): Promise<void>;
+}
+
+const RESOURCE_PREFIX = 'playhead';
+
+/**
+ * The whole backend on a laptop: DynamoDB Local, the SQS/S3 emulator, the resources the CDK
+ * stacks declare, the gateway in front of the unchanged handlers, and the stream poller.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const files = stateFiles(options.stateDir);
+  mkdirSync(options.stateDir, { recursive: true });
+  const region = options.region ?? 'us-east-1';
+  const tableName = `${RESOURCE_PREFIX}-table`;
+  const bucketName = `${RESOURCE_PREFIX}-media`;
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const [dynamo, messaging, signingKey] = await Promise.all([
+      (async () => startDynamoDbLocal({ port: options.dynamodbPort || (await freePort()), dataDir: files.dynamodbData }))(),
+      startFauxqs({ port: options.messagingPort ?? 0, logger: false, defaultRegion: region }),
+      loadOrCreateSigningKey(files.signingKey),
+    ]);
+    stops.push(() => dynamo.stop(), () => messaging.stop());
+    const queues = provisionMessaging(messaging, RESOURCE_PREFIX, bucketName);
+    const failureQueue = messaging.createQueue(`${RESOURCE_PREFIX}-${streamRouterSettings.failureQueueName}`).queueUrl;
+    queues[streamRouterSettings.failureQueueName] = failureQueue;
+
+    // The handlers read their configuration from the environment, exactly as in Lambda.
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: messaging.address,
+      AWS_ENDPOINT_URL_S3: messaging.address,
+      [TABLE_NAME_ENV]: tableName,
+      [BUCKET_NAME_ENV]: bucketName,
+      ...Object.fromEntries(queueDefinitions.map((q) => [q.urlEnv, queues[q.name]])),
+    });
+
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
+    const streamArn = await ensureTable(dynamoClient, tableName);
+    dynamoClient.destroy();
+
+    const gateway = await startGateway({ routes, publicJwk: signingKey.publicJwk, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, port: options.port });
+    stops.push(() => new Promise<void>((resolve) => gateway.server.close(() => resolve())));
+
+    const { handler: streamRouter } = (await import(pathToFileURL(path.join(repoRoot, consumers.streamRouter.entry)).href)) as {
+      handler: ConstructorParameters<typeof StreamPoller>[0]['handler'];
+    };
+    const sqs = new SQSClient({ endpoint: messaging.address, region, credentials, useQueueUrlAsEndpoint: false });
+    const poller = new StreamPoller({
+      client: new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region, credentials }),
+      streamArn,
+      handler: streamRouter,
+      batchSize: streamRouterSettings.batchSize,
+      retryAttempts: streamRouterSettings.retryAttempts,
+      checkpointFile: files.streamCheckpoints,
+      onDiscard: async (records, reason) => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: JSON.stringify({ reason, records }) }));
+      },
+      log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'stream-poller', message, ...details })),
+    });
+    poller.start();
+    stops.push(() => poller.stop());
+
+    const endpoints: Endpoints = {
+      api: gateway.url,
+      jwks: `${gateway.url}/.well-known/jwks.json`,
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      dynamodb: dynamo.endpoint,
+      sqs: messaging.address,
+      s3: messaging.address,
+      region,
+      tableName,
+      bucketName,
+      queues,
+    };
+    writeFileSync(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    return { endpoints, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,206 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined | void>;
+
+export interface StreamPollerOptions {
+  client: DynamoDBStreamsClient;
+  streamArn: string;
+  handler: StreamHandler;
+  batchSize: number;
+  retryAttempts: number;
+  /** Where positions are kept, so a restart neither replays nor skips records. */
+  checkpointFile: string;
+  /** Receives records that failed every retry (the cloud's on-failure destination). */
+  onDiscard: (records: DynamoDBRecord[], reason: string) => Promise<void>;
+  log: (message: string, details?: Record<string, unknown>) => void;
+  idleDelayMs?: number;
+}
+
+interface ShardState {
+  parentId: string | undefined;
+  iterator: string | undefined;
+  lastSequence: string | undefined;
+  closed: boolean;
+}
+
+/**
+ * The laptop stand-in for Lambda's DynamoDB Streams event source mapping: reads each shard
+ * in order (parents before children), invokes the handler in batches, and honours partial
+ * batch failures by retrying from the first failed record, never dropping one silently.
+ */
+export class StreamPoller {
+  private readonly shards = new Map<string, ShardState>();
+  private readonly checkpoints: Record<string, string>;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private lastDescribe = 0;
+
+  constructor(private readonly options: StreamPollerOptions) {
+    this.checkpoints = existsSync(options.checkpointFile)
+      ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, Record<string, string>>)[options.streamArn] ?? {}
+      : {};
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delivered = 0;
+      try {
+        if (Date.now() - this.lastDescribe > 1000 || this.shards.size === 0) await this.refreshShards();
+        for (const [shardId, state] of this.shards) {
+          if (!this.running) break;
+          // A child shard's records come after all of its parent's: wait until the parent is drained.
+          const parent = state.parentId ? this.shards.get(state.parentId) : undefined;
+          if (!state.closed && (parent === undefined || parent.closed)) delivered += await this.pollShard(shardId, state);
+        }
+      } catch (error) {
+        this.options.log('stream poll failed', { error: String(error) });
+      }
+      if (delivered === 0) await sleep(this.options.idleDelayMs ?? 100);
+    }
+  }
+
+  private async refreshShards(): Promise<void> {
+    this.lastDescribe = Date.now();
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const out = await this.options.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }));
+      shards.push(...(out.StreamDescription?.Shards ?? []));
+      start = out.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    for (const shard of orderParentsFirst(shards)) {
+      if (shard.ShardId && !this.shards.has(shard.ShardId)) {
+        this.shards.set(shard.ShardId, { parentId: shard.ParentShardId, iterator: undefined, lastSequence: this.checkpoints[shard.ShardId], closed: false });
+      }
+    }
+  }
+
+  private async iteratorFor(shardId: string, state: ShardState): Promise<string | undefined> {
+    const out = await this.options.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.options.streamArn,
+        ShardId: shardId,
+        ...(state.lastSequence ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.lastSequence } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  private async pollShard(shardId: string, state: ShardState): Promise<number> {
+    state.iterator ??= await this.iteratorFor(shardId, state);
+    if (!state.iterator) {
+      state.closed = true;
+      return 0;
+    }
+    const out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize }));
+    const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
+    if (records.length > 0) {
+      const done = await this.deliver(records);
+      for (const record of done) state.lastSequence = record.dynamodb?.SequenceNumber ?? state.lastSequence;
+      this.saveCheckpoint(shardId, state);
+      if (done.length < records.length) {
+        // Stopped mid-batch: the next start resumes after the last record handled.
+        state.iterator = undefined;
+        return done.length;
+      }
+    }
+    state.iterator = out.NextShardIterator;
+    if (!state.iterator) state.closed = true;
+    return records.length;
+  }
+
+  /**
+   * Invokes the handler until every record is processed or has used up its retries; returns
+   * the records that are done (all of them unless the poller was stopped).
+   */
+  private async deliver(records: DynamoDBRecord[]): Promise<DynamoDBRecord[]> {
+    let pending = records;
+    let attempt = 0;
+    while (pending.length > 0 && this.running) {
+      let failedSequence: string | undefined;
+      try {
+        const response = await this.options.handler({ Records: pending });
+        failedSequence = response?.batchItemFailures?.[0]?.itemIdentifier;
+      } catch (error) {
+        this.options.log('stream handler threw', { error: String(error) });
+        failedSequence = pending[0]?.dynamodb?.SequenceNumber;
+      }
+      if (failedSequence === undefined) return records;
+      const index = Math.max(0, pending.findIndex((r) => r.dynamodb?.SequenceNumber === failedSequence));
+      pending = pending.slice(index);
+      if (index > 0) attempt = 0;
+      attempt += 1;
+      if (attempt > this.options.retryAttempts) {
+        await this.options.onDiscard(pending.slice(0, 1), `failed ${attempt} times`);
+        pending = pending.slice(1);
+        attempt = 0;
+        continue;
+      }
+      await sleep(Math.min(5000, 100 * 2 ** attempt));
+    }
+    return records.slice(0, records.length - pending.length);
+  }
+
+  private toLambdaRecord(record: StreamRecord): DynamoDBRecord {
+    const dynamodb = record.dynamodb;
+    const approx = dynamodb?.ApproximateCreationDateTime;
+    return {
+      eventID: record.eventID,
+      eventName: record.eventName,
+      eventVersion: record.eventVersion ?? '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: record.awsRegion ?? 'us-east-1',
+      eventSourceARN: this.options.streamArn,
+      dynamodb: {
+        ...(dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
+        ApproximateCreationDateTime: approx instanceof Date ? Math.floor(approx.getTime() / 1000) : (approx as number | undefined),
+      },
+    } as DynamoDBRecord;
+  }
+
+  private saveCheckpoint(shardId: string, state: ShardState): void {
+    if (!state.lastSequence) return;
+    this.checkpoints[shardId] = state.lastSequence;
+    const all = existsSync(this.options.checkpointFile)
+      ? (JSON.parse(readFileSync(this.options.checkpointFile, 'utf8')) as Record<string, Record<string, string>>)
+      : {};
+    all[this.options.streamArn] = this.checkpoints;
+    writeFileSync(this.options.checkpointFile, JSON.stringify(all));
+  }
+}
+
+function orderParentsFirst(shards: Shard[]): Shard[] {
+  const byId = new Map(shards.map((s) => [s.ShardId, s]));
+  const ordered: Shard[] = [];
+  const seen = new Set<string | undefined>();
+  const visit = (shard: Shard) => {
+    if (seen.has(shard.ShardId)) return;
+    seen.add(shard.ShardId);
+    const parent = shard.ParentShardId ? byId.get(shard.ParentShardId) : undefined;
+    if (parent) visit(parent);
+    ordered.push(shard);
+  };
+  shards.forEach(visit);
+  return ordered;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
