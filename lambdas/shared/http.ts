@@ -57,9 +57,10 @@ export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.Zod
     try {
       result = await withCapacityTally(tally, async () => {
         const principal = spec.authenticated === false ? ANONYMOUS : principalOf(event);
+        const text = checkBodySize(event, maxBodyBytes);
         const params = parseWith(spec.params ?? noFields, event.pathParameters ?? {}, 'path');
         const query = parseWith(spec.query ?? noFields, event.queryStringParameters ?? {}, 'query');
-        const body = spec.body ? parseWith(spec.body, readJsonBody(event, maxBodyBytes), 'body') : (checkBodySize(event, maxBodyBytes), undefined);
+        const body = spec.body ? parseWith(spec.body, parseJsonBody(event, text), 'body') : undefined;
         const reply = await fn({ params, query, body, principal, event, requestId } as RouteInput<P, Q, B>);
         return jsonResponse(reply.status ?? 200, reply.body, reply.headers);
       });
@@ -119,8 +120,7 @@ function checkBodySize(event: APIGatewayProxyEventV2, maxBodyBytes: number): str
   return text;
 }
 
-function readJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unknown {
-  const text = checkBodySize(event, maxBodyBytes);
+function parseJsonBody(event: APIGatewayProxyEventV2, text: string): unknown {
   if (text.trim() === '') return undefined;
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!/^application\/([a-z0-9.+-]+\+)?json$/.test(contentType)) {

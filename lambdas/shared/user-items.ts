@@ -1,11 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './dynamo';
+import { userPartitionKey } from './keys';
 
-/**
- * Every user-owned item lives in the user's own partition, so one query can never reach
- * another user's data. This module alone knows that key format.
- */
-export const userPartitionKey = (userId: string): string => `USER#${userId}`;
+export { userPartitionKey };
 
 export interface Page<T> {
   items: T[];

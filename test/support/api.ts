@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { inject } from 'vitest';
 import { loadOrCreateSigningKey, mintToken, type TokenRequest } from '../../local/local-auth';
 import { stateFiles } from '../../local/paths';
@@ -38,8 +39,8 @@ export async function call(method: string, path: string, options: CallOptions = 
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${endpoints.api}${path}`, { method, headers, body });
-  const text = await response.text();
+  const response = await send(method, `${endpoints.api}${path}`, headers, body);
+  const text = response.text;
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
@@ -56,4 +57,25 @@ export async function createAsset(fields: { title?: string; durationSeconds?: nu
   const response = await call('PUT', `/v1/catalog/assets/${assetId}`, { token: publisher, body: { title: 'A title', ...fields } });
   if (response.status !== 200) throw new Error(`could not create asset: ${response.status} ${response.text}`);
   return assetId;
+}
+
+/** node:http rather than fetch, because tests also send bodies on GET and DELETE. */
+function send(method: string, url: string, headers: Record<string, string>, body: string | undefined) {
+  return new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+    const sized = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(url, { method, headers: sized }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { esbuildOptionsFor } from '../lib/bundling';
+import { consumers, routes } from '../lib/routes';
+import { repoRoot } from './paths';
+
+/**
+ * Builds and loads the deployable Lambda bundles outside tsx, for the bench and the bundle
+ * tests, so both measure exactly what the CDK stacks ship (same entries, same esbuild options).
+ */
+
+/** Above this a bundle is flagged: larger bundles mean slower cold starts. */
+export const BUNDLE_SIZE_TARGET_BYTES = 500 * 1024;
+
+export interface LambdaFunction {
+  /** The route or consumer id, as in lib/routes.ts. */
+  id: string;
+  /** What invokes it: `METHOD /path` for routes. */
+  trigger: string;
+  entry: string;
+}
+
+export interface BuiltBundle extends LambdaFunction {
+  file: string;
+  bytes: number;
+}
+
+export const lambdaFunctions: readonly LambdaFunction[] = [
+  ...routes.map((route) => ({ id: route.id, trigger: `${route.method} ${route.path}`, entry: route.entry })),
+  { id: consumers.streamRouter.id, trigger: 'DynamoDB stream', entry: consumers.streamRouter.entry },
+];
+
+/** Builds every function into `outDir/<id>/index.mjs`; `.mjs` because Lambda loads ESM that way. */
+export async function buildLambdaBundles(outDir: string): Promise<BuiltBundle[]> {
+  return Promise.all(
+    lambdaFunctions.map(async (fn) => {
+      const file = path.join(outDir, fn.id, 'index.mjs');
+      await build(esbuildOptionsFor(path.join(repoRoot, fn.entry), file));
+      return { ...fn, file, bytes: statSync(file).size };
+    }),
+  );
+}
+
+const RESULT_KEY = '__playheadChildResult';
+
+// Runs as a bare ES module in a fresh node: no tsx, no loader, no test runner.
+const CHILD_SCRIPT = `
+const [bundleUrl, eventJson] = process.argv.slice(1);
+const started = performance.now();
+const mod = await import(bundleUrl);
+const importMs = performance.now() - started;
+let result;
+if (eventJson) {
+  const context = { awsRequestId: 'bundle-run', functionName: 'bundle-run', callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => 30000 };
+  result = await mod.handler(JSON.parse(eventJson), context);
+}
+process.stdout.write('\\n' + JSON.stringify({ ${RESULT_KEY}: { importMs, result } }) + '\\n', () => process.exit(0));
+`;
+
+export interface BundleRun {
+  /** Time of `await import(bundle)` alone, in the child. */
+  importMs: number;
+  /** What `handler(event)` returned; undefined when no event was given. */
+  result: unknown;
+  /** The JSON lines the function logged on stdout (the Powertools logger's output). */
+  logs: Array<Record<string, unknown>>;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Imports a bundle in a new node process and, given an event, invokes its handler once. The
+ * child sees only PATH and `env`, as a Lambda sandbox sees only its configured variables.
+ */
+export async function runBundleInNode(file: string, options: { env: Record<string, string>; event?: unknown; timeoutMs?: number }): Promise<BundleRun> {
+  const args = ['--input-type=module', '-e', CHILD_SCRIPT, pathToFileURL(file).href, options.event === undefined ? '' : JSON.stringify(options.event)];
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? '', ...options.env },
+      timeout: options.timeoutMs ?? 30_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
+  } catch (error) {
+    // Node echoes the offending source line, which in a minified bundle is hundreds of KB.
+    const { stderr = '', code, signal } = error as { stderr?: string; code?: number | string; signal?: string };
+    const readable = stderr.split('\n').filter((line) => line.length < 400).slice(-20).join('\n');
+    throw new Error(`node could not run ${file} (exit ${code ?? signal}):\n${readable}`);
+  }
+  const logs: Array<Record<string, unknown>> = [];
+  let run: { importMs: number; result: unknown } | undefined;
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    if (RESULT_KEY in parsed) run = parsed[RESULT_KEY] as typeof run;
+    else logs.push(parsed);
+  }
+  if (run === undefined) throw new Error(`${file} printed no result:\n${stdout}`);
+  return { ...run, logs };
+}
