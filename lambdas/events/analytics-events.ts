@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PROGRESS_ENTITY, progressItemSchema } from '../progress/progress-store';
-import { WATCHLIST_ENTITY, watchlistItemSchema } from '../watchlist/watchlist-store';
+import { PROGRESS_ENTITY, progressItemSchema } from '../progress/progress-item';
+import { WATCHLIST_ENTITY, watchlistItemSchema } from '../watchlist/watchlist-item';
 
 /**
  * The analytics events the BI team reads from SQS. They name titles, never people: no user

@@ -1,6 +1,7 @@
 import { httpRoute } from '../shared/http';
 import { decodeCursor, pagedReply, pageQuerySchema } from '../shared/paging';
-import { isProgressSortKey, listProgress } from './progress-store';
+import { isProgressSortKey } from './progress-item';
+import { listProgress } from './progress-store';
 
 export const handler = httpRoute({ query: pageQuerySchema }, async ({ query, principal, event }) => {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isProgressSortKey);

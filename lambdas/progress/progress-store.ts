@@ -1,34 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { documentClient, tableName } from '../shared/dynamo';
-import { type Page, queryUserItems, userPartitionKey } from '../shared/user-items';
-
-/** Playback position of one asset for one user: `USER#<userId>` / `PROGRESS#<assetId>`. */
-export const PROGRESS_ENTITY = 'progress';
-const SORT_PREFIX = 'PROGRESS#';
-
-export const progressItemSchema = z.object({
-  entity: z.literal(PROGRESS_ENTITY),
-  assetId: z.string(),
-  progress: z.number().int(),
-  updatedAt: z.string(),
-});
-
-export interface ProgressEntry {
-  asset: string;
-  /** Whole seconds from the start of the asset. */
-  progress: number;
-  updatedAt: string;
-}
-
-const progressKey = (userId: string, assetId: string) => ({ PK: userPartitionKey(userId), SK: `${SORT_PREFIX}${assetId}` });
-
-export const isProgressSortKey = (sortKey: string): boolean => sortKey.startsWith(SORT_PREFIX);
-
-export function progressEntryFromItem(item: Record<string, unknown>): ProgressEntry {
-  const parsed = progressItemSchema.parse(item);
-  return { asset: parsed.assetId, progress: parsed.progress, updatedAt: parsed.updatedAt };
-}
+import { type Page, queryUserItems } from '../shared/user-items';
+import { PROGRESS_ENTITY, PROGRESS_SORT_PREFIX, type ProgressEntry, progressEntryFromItem, progressKey } from './progress-item';
 
 /**
  * The hottest write in Playhead (every few seconds per viewer): one unconditional PutItem of
@@ -51,5 +24,5 @@ export async function deleteProgress(userId: string, assetId: string): Promise<v
 }
 
 export function listProgress(userId: string, limit: number, afterSortKey: string | undefined): Promise<Page<ProgressEntry>> {
-  return queryUserItems(userId, SORT_PREFIX, limit, afterSortKey, progressEntryFromItem);
+  return queryUserItems(userId, PROGRESS_SORT_PREFIX, limit, afterSortKey, progressEntryFromItem);
 }

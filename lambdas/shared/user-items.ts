@@ -2,8 +2,6 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './dynamo';
 import { userPartitionKey } from './keys';
 
-export { userPartitionKey };
-
 export interface Page<T> {
   items: T[];
   /** Sort key of the last item returned, when more items follow. */

@@ -1,6 +1,7 @@
 import { httpRoute } from '../shared/http';
 import { decodeCursor, pagedReply, pageQuerySchema } from '../shared/paging';
-import { isWatchlistSortKey, listWatchlist } from './watchlist-store';
+import { isWatchlistSortKey } from './watchlist-item';
+import { listWatchlist } from './watchlist-store';
 
 export const handler = httpRoute({ query: pageQuerySchema }, async ({ query, principal, event }) => {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isWatchlistSortKey);

@@ -1,31 +1,7 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { documentClient, tableName } from '../shared/dynamo';
-import { type Page, queryUserItems, userPartitionKey } from '../shared/user-items';
-
-/** A title on a user's watchlist: `USER#<userId>` / `WATCHLIST#<assetId>`. */
-export const WATCHLIST_ENTITY = 'watchlist-item';
-const SORT_PREFIX = 'WATCHLIST#';
-
-export const watchlistItemSchema = z.object({
-  entity: z.literal(WATCHLIST_ENTITY),
-  assetId: z.string(),
-  addedAt: z.string(),
-});
-
-export interface WatchlistEntry {
-  asset: string;
-  addedAt: string;
-}
-
-const watchlistKey = (userId: string, assetId: string) => ({ PK: userPartitionKey(userId), SK: `${SORT_PREFIX}${assetId}` });
-
-export const isWatchlistSortKey = (sortKey: string): boolean => sortKey.startsWith(SORT_PREFIX);
-
-export function watchlistEntryFromItem(item: Record<string, unknown>): WatchlistEntry {
-  const parsed = watchlistItemSchema.parse(item);
-  return { asset: parsed.assetId, addedAt: parsed.addedAt };
-}
+import { type Page, queryUserItems } from '../shared/user-items';
+import { WATCHLIST_ENTITY, WATCHLIST_SORT_PREFIX, type WatchlistEntry, watchlistEntryFromItem, watchlistKey } from './watchlist-item';
 
 /**
  * Idempotent add: a repeated add keeps the first `addedAt` and leaves the item unchanged, so
@@ -50,5 +26,5 @@ export async function removeFromWatchlist(userId: string, assetId: string): Prom
 }
 
 export function listWatchlist(userId: string, limit: number, afterSortKey: string | undefined): Promise<Page<WatchlistEntry>> {
-  return queryUserItems(userId, SORT_PREFIX, limit, afterSortKey, watchlistEntryFromItem);
+  return queryUserItems(userId, WATCHLIST_SORT_PREFIX, limit, afterSortKey, watchlistEntryFromItem);
 }
