@@ -21,6 +21,7 @@ export type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
 export interface ItemChange {
   /** Stable id of the change (the stream record's eventID). */
   changeId: string;
+  /** When the stream saw the change; used when the item itself carries no time (removals). */
   occurredAt: string;
   oldImage: Record<string, unknown> | undefined;
   newImage: Record<string, unknown> | undefined;
@@ -37,7 +38,7 @@ export function analyticsEventsFor(change: ItemChange): AnalyticsEvent[] {
   if (entity === WATCHLIST_ENTITY) {
     const before = change.oldImage && watchlistItemSchema.parse(change.oldImage);
     const after = change.newImage && watchlistItemSchema.parse(change.newImage);
-    if (!before && after) return [{ event: 'added-to-watchlist', assetId: after.assetId, ...base }];
+    if (!before && after) return [{ event: 'added-to-watchlist', assetId: after.assetId, ...base, occurredAt: after.addedAt }];
     if (before && !after) return [{ event: 'removed-from-watchlist', assetId: before.assetId, ...base }];
     return [];
   }
@@ -46,7 +47,7 @@ export function analyticsEventsFor(change: ItemChange): AnalyticsEvent[] {
     if (!after) return [];
     const oldProgress = change.oldImage ? progressItemSchema.parse(change.oldImage).progress : 0;
     if (after.progress <= oldProgress) return [];
-    return [{ event: 'viewed', assetId: after.assetId, oldProgress, newProgress: after.progress, ...base }];
+    return [{ event: 'viewed', assetId: after.assetId, oldProgress, newProgress: after.progress, ...base, occurredAt: after.updatedAt }];
   }
   return [];
 }

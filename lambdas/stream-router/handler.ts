@@ -76,7 +76,8 @@ async function sendChunk(chunk: Outgoing[]): Promise<number | undefined> {
     const failedIds = (output.Failed ?? []).map((f) => Number(f.Id));
     if (failedIds.length === 0) return undefined;
     logger.warn('analytics events not accepted', { failed: output.Failed });
-    return Math.min(...failedIds.map((id) => chunk[id]?.recordIndex ?? chunk[0]!.recordIndex));
+    const firstInChunk = chunk[0]?.recordIndex ?? 0;
+    return Math.min(...failedIds.map((id) => chunk[id]?.recordIndex ?? firstInChunk));
   } catch (error) {
     logger.error('analytics batch failed', { error: error as Error });
     return chunk[0]?.recordIndex;
