@@ -1,0 +1,29 @@
+/**
+ * The CDK app (`npm run synth`, `npm run deploy`). Configuration through context (-c key=value
+ * or cdk.json): jwtIssuer and jwtAudience of the identity provider (both or neither; neither
+ * creates a Cognito user pool), countryClaim (the token claim that carries the country).
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PlayheadApiStack } from '../lib/api-stack';
+import { PlayheadDataStack } from '../lib/data-stack';
+
+const app = new App();
+
+// Environment-agnostic unless the CLI knows the target account and region: nothing here
+// looks anything up, so the same templates deploy anywhere.
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+const env = account && region ? { account, region } : undefined;
+
+const data = new PlayheadDataStack(app, 'Playhead-Data', { env, description: 'Playhead state: table, media bucket, queues' });
+new PlayheadApiStack(app, 'Playhead-Api', {
+  env,
+  description: 'Playhead HTTP API, route functions and stream router',
+  table: data.table,
+  queues: data.queues,
+  failureQueue: data.failureQueue,
+});
+
+// cdk-nag 3 is a policy validation plugin: an unacknowledged error fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

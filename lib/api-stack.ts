@@ -1,0 +1,208 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { COUNTRY_CLAIM_ENV } from '../lambdas/shared/principal';
+import { PlayheadFunction } from './playhead-function';
+import { type QueueName, queueDefinitions } from './queue-definitions';
+import { consumers, type RouteDefinition, routes } from './routes';
+import { streamRouterSettings } from './stream-settings';
+
+export interface PlayheadApiStackProps extends StackProps {
+  table: ITable;
+  /** By logical name from lib/queue-definitions.ts. */
+  queues: Record<QueueName, IQueue>;
+  /** Where the stream router's event source mapping reports records it gave up on. */
+  failureQueue: IQueue;
+}
+
+/**
+ * Stage-wide throttle. The account allows 10,000 requests per second across every API; this
+ * cap keeps one runaway client from exhausting the account's Lambda concurrency (1,000 by
+ * default) and the table's on-demand throughput. Raise it when measured load needs more.
+ */
+export const stageThrottle = { burstLimit: 200, rateLimit: 100 } as const;
+
+/** Cognito puts user pool custom attributes in tokens under this prefix. */
+const COGNITO_COUNTRY_CLAIM = 'custom:country';
+
+/**
+ * The stateless half: the HTTP API, one Lambda per route of lib/routes.ts, and the stream
+ * router. It can be destroyed and redeployed at will; the data stack is untouched.
+ */
+export class PlayheadApiStack extends Stack {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  /** By route id, plus the consumers by their ids. */
+  readonly functions: Record<string, PlayheadFunction> = {};
+
+  constructor(scope: Construct, id: string, props: PlayheadApiStackProps) {
+    super(scope, id, props);
+
+    const { authorizer, defaultCountryClaim } = this.jwtAuthorizer();
+    const countryClaim = stringContext(this, 'countryClaim') ?? defaultCountryClaim;
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Playhead: watchlist, playback progress and catalog',
+      // The default stage cannot take throttling or access logging; the stage below can.
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: stageThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Every value is quoted: API Gateway writes '-' for an absent number, which would
+        // make a bare number field invalid JSON.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            responseLength: '$context.responseLength',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    for (const route of routes as readonly RouteDefinition[]) {
+      const fn = new PlayheadFunction(this, route.id, {
+        entry: route.entry,
+        description: `${route.method} ${route.path}`,
+        environment: route.auth === 'jwt' ? { [COUNTRY_CLAIM_ENV]: countryClaim } : {},
+      });
+      if (route.table !== 'none') fn.bindTable(props.table, route.table);
+      for (const name of route.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
+      this.functions[route.id] = fn;
+
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
+        authorizer: route.auth === 'jwt' ? authorizer : undefined,
+      });
+      if (route.auth === 'none' && httpRoute) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `lib/routes.ts declares ${route.method} ${route.path} public (auth: none): a reviewed decision in the route table, such as a liveness check that must answer without a token.`,
+        });
+      }
+    }
+
+    const streamRouter = new PlayheadFunction(this, consumers.streamRouter.id, {
+      entry: consumers.streamRouter.entry,
+      description: 'Turns table stream records into analytics events',
+      // A batch of up to batchSize records, sent to SQS ten at a time.
+      timeout: Duration.seconds(30),
+    });
+    for (const name of consumers.streamRouter.sendsTo) streamRouter.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
+    streamRouter.fn.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: streamRouterSettings.batchSize,
+        maxBatchingWindow: Duration.seconds(streamRouterSettings.maxBatchingWindowSeconds),
+        bisectBatchOnError: streamRouterSettings.bisectBatchOnError,
+        retryAttempts: streamRouterSettings.retryAttempts,
+        reportBatchItemFailures: streamRouterSettings.reportBatchItemFailures,
+        onFailure: new SqsDlq(props.failureQueue),
+      }),
+    );
+    Validations.of(streamRouter.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams, added by the DynamoDB event source, supports no resource-level permissions; the stream reads themselves are limited to this table\'s stream.',
+    });
+    this.functions[consumers.streamRouter.id] = streamRouter;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Playhead HTTP API' });
+  }
+
+  /**
+   * Tokens come from the identity provider named by the `jwtIssuer` and `jwtAudience` context
+   * keys. Without them a Cognito user pool is created so that a deploy works out of the box.
+   * That pool holds users, so it is retained when the stack is deleted, but a new deployment
+   * creates a new pool (and issuer): long-lived environments should name their provider.
+   */
+  private jwtAuthorizer(): { authorizer: IHttpRouteAuthorizer; defaultCountryClaim: string } {
+    const issuer = stringContext(this, 'jwtIssuer');
+    const audience = stringContext(this, 'jwtAudience');
+    if (issuer !== undefined && audience !== undefined) {
+      return {
+        authorizer: new HttpJwtAuthorizer('JwtAuthorizer', issuer, { jwtAudience: [audience] }),
+        defaultCountryClaim: 'country',
+      };
+    }
+    if (issuer !== undefined || audience !== undefined) {
+      throw new Error('Set both context keys jwtIssuer and jwtAudience, or neither (then a Cognito user pool is created).');
+    }
+
+    const userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      customAttributes: { country: new StringAttribute({ minLen: 2, maxLen: 2, mutable: true }) },
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason: 'Viewers of a consumer app are offered TOTP MFA but not forced into it; deployments that must force MFA bring their own identity provider (jwtIssuer/jwtAudience).',
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'Fallback pool for deployments without an external identity provider; the Plus tier (threat protection) is a per-user cost decision left to production, which passes jwtIssuer/jwtAudience.',
+    });
+    const client = userPool.addClient('AppClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    return {
+      // ID tokens carry the client id as `aud` and the custom attributes as claims.
+      authorizer: new HttpJwtAuthorizer('JwtAuthorizer', userPool.userPoolProviderUrl, { jwtAudience: [client.userPoolClientId] }),
+      defaultCountryClaim: COGNITO_COUNTRY_CLAIM,
+    };
+  }
+}
+
+function stringContext(scope: Construct, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context key ${key} must be a string`);
+  return value;
+}
+
+function queueNamed(queues: Record<QueueName, IQueue>, name: string): IQueue {
+  const queue = (queues as Record<string, IQueue | undefined>)[name];
+  if (queue === undefined) throw new Error(`No queue named ${name} in lib/queue-definitions.ts`);
+  return queue;
+}
+
+function urlEnvOf(name: string): string {
+  const definition = queueDefinitions.find((d) => d.name === name);
+  if (definition === undefined) throw new Error(`No queue named ${name} in lib/queue-definitions.ts`);
+  return definition.urlEnv;
+}

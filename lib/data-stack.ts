@@ -1,0 +1,124 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { dlqName, type QueueName, queueDefinitions } from './queue-definitions';
+import { streamRouterSettings } from './stream-settings';
+import { type KeyAttribute, tableDefinition } from './table-definition';
+
+const attribute = (key: KeyAttribute) => ({
+  name: key.name,
+  type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});
+
+/** `stream-router-failures` → `StreamRouterFailures`: construct ids from logical names. */
+const pascal = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/** SQS keeps a message at most 14 days: the longest anyone gets to inspect a failure. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/**
+ * Everything that holds state. It lives apart from the API stack so the API can be torn down
+ * and redeployed without touching data; the table, queues and buckets outlive the stack.
+ */
+export class PlayheadDataStack extends Stack {
+  readonly table: Table;
+  readonly bucket: Bucket;
+  readonly accessLogsBucket: Bucket;
+  /** By logical name from lib/queue-definitions.ts. */
+  readonly queues: Record<QueueName, Queue>;
+  readonly deadLetterQueues: Record<QueueName, Queue>;
+  /** On-failure destination of the stream router's event source mapping. */
+  readonly failureQueue: Queue;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: attribute(tableDefinition.partitionKey),
+      sortKey: attribute(tableDefinition.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      stream: StreamViewType[tableDefinition.streamViewType],
+      timeToLiveAttribute: tableDefinition.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of tableDefinition.localIndexes) {
+      this.table.addLocalSecondaryIndex({ indexName: index.indexName, sortKey: attribute(index.sortKey), projectionType: ProjectionType.ALL });
+    }
+    for (const index of tableDefinition.globalIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    const created = queueDefinitions.map((definition) => {
+      const deadLetterQueue = new Queue(this, pascal(dlqName(definition.name)), {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: DEAD_LETTER_RETENTION,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const queue = new Queue(this, pascal(definition.name), {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      return { name: definition.name, queue, deadLetterQueue };
+    });
+    // The map above runs once per definition, so every QueueName has an entry.
+    this.queues = Object.fromEntries(created.map((q) => [q.name, q.queue])) as Record<QueueName, Queue>;
+    this.deadLetterQueues = Object.fromEntries(created.map((q) => [q.name, q.deadLetterQueue])) as Record<QueueName, Queue>;
+
+    this.failureQueue = new Queue(this, pascal(streamRouterSettings.failureQueueName), {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination of the stream router: Lambda writes the description of records it gave up on here, and nothing consumes it automatically.',
+    });
+
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Server access log delivery supports SSE-S3 only, not SSE-KMS.
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // A year of access history for audits; older logs only cost storage.
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log destination; logging access to it would need yet another log bucket, without end.',
+    });
+
+    this.bucket = new Bucket(this, 'MediaBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Uploads arrive through presigned PUTs; versions let an overwrite or delete be undone.
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'media/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { bundleSettings, lambdaRuntimeTarget } from './bundling';
+import { TABLE_NAME_ENV } from './queue-definitions';
+import type { RouteDefinition } from './routes';
+import { tableDefinition } from './table-definition';
+
+/** Route entries and lock file paths are relative to the repository root, wherever the CLI runs. */
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const RUNTIME = Runtime.NODEJS_22_X;
+
+// esbuild targets one Node major and Lambda runs another: the bundle could then use syntax
+// the runtime lacks (or miss what it offers), so a mismatch stops synthesis instead.
+if (RUNTIME.name !== `nodejs${lambdaRuntimeTarget.replace(/^node/, '')}.x`) {
+  throw new Error(`Lambda runtime ${RUNTIME.name} does not match the bundling target ${lambdaRuntimeTarget} in lib/bundling.ts`);
+}
+
+const OUTPUT_FORMATS = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
+
+const INDEX_NAMES = [...tableDefinition.localIndexes, ...tableDefinition.globalIndexes].map((index) => index.indexName);
+/** The only data-plane reads DynamoDB serves from an index. */
+const INDEX_READ_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'];
+
+export type TableAccess = Exclude<RouteDefinition['table'], 'none'>;
+
+export interface PlayheadFunctionProps {
+  /** Handler module (exports `handler`), relative to the repository root. */
+  entry: string;
+  description?: string;
+  environment?: Record<string, string>;
+  /** A stream consumer handles a whole batch, so it may need longer than a single request. */
+  timeout?: Duration;
+  /** Off by default: X-Ray costs per trace and needs a wildcard IAM grant. */
+  tracing?: boolean;
+}
+
+/**
+ * One Lambda with Playhead's fixed defaults: arm64, the Node major the bundle targets, the
+ * AWS SDK bundled (the tested version is the deployed one), a log group with a retention,
+ * and an execution role that holds nothing but what `bind…` adds.
+ */
+export class PlayheadFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: PlayheadFunctionProps) {
+    super(scope, id);
+
+    // Created by the stack rather than by Lambda on first invoke, so it has a retention
+    // and the stack owns its lifecycle.
+    this.logGroup = new LogGroup(this, 'LogGroup', { retention: RetentionDays.ONE_MONTH });
+
+    // Our own role instead of the default one: the default attaches the AWS managed
+    // AWSLambdaBasicExecutionRole, which may write to every log group in the account.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+
+    const environment: Record<string, string> = { ...props.environment };
+    if (bundleSettings.sourcemap) environment.NODE_OPTIONS = '--enable-source-maps';
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(repoRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      // CPU share grows with memory; 512 MB keeps the cold start of a bundled SDK short
+      // while the handlers themselves wait on DynamoDB, not on compute.
+      memorySize: 512,
+      // Well inside API Gateway's 30 s integration limit, long enough for SDK retries.
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment,
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      bundling: {
+        format: OUTPUT_FORMATS[bundleSettings.format],
+        target: bundleSettings.target,
+        mainFields: bundleSettings.mainFields,
+        minify: bundleSettings.minify,
+        sourceMap: bundleSettings.sourcemap,
+        banner: bundleSettings.banner,
+        externalModules: [],
+        // The repository's esbuild is the one the bench measures; Docker is neither needed nor wanted.
+        forceDockerBundling: false,
+      },
+    });
+
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: `Pinned to ${RUNTIME.name} to match the esbuild target in lib/bundling.ts, which the bench and bundle tests measure; a runtime upgrade moves both together.`,
+    });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; CDK adds them only when tracing is on.',
+      });
+    }
+  }
+
+  /**
+   * Passes the table name and grants exactly the access asked for, in one step. CDK's grant
+   * on a table with indexes adds `<table>/index/*`; granting through a view of the table
+   * that knows no indexes, then naming each index Playhead defines, leaves no wildcard.
+   */
+  bindTable(table: ITable, access: TableAccess): void {
+    this.fn.addEnvironment(TABLE_NAME_ENV, table.tableName);
+    const tableOnly = Table.fromTableArn(this, `${table.node.id}Binding`, table.tableArn);
+    if (access === 'read') tableOnly.grantReadData(this.fn);
+    else tableOnly.grantReadWriteData(this.fn);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: INDEX_READ_ACTIONS, resources: INDEX_NAMES.map((name) => `${table.tableArn}/index/${name}`) }),
+    );
+  }
+
+  /** Passes the queue URL under `envName` and allows sending to that queue only. */
+  bindQueue(queue: IQueue, envName: string): void {
+    this.fn.addEnvironment(envName, queue.queueUrl);
+    queue.grantSendMessages(this.fn);
+  }
+}

@@ -1,0 +1,372 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COUNTRY_CLAIM_ENV } from '../../lambdas/shared/principal';
+import { PlayheadApiStack, stageThrottle } from '../../lib/api-stack';
+import { lambdaRuntimeTarget } from '../../lib/bundling';
+import { PlayheadDataStack } from '../../lib/data-stack';
+import { repoRoot } from '../../lib/playhead-function';
+import { queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
+import { consumers, type RouteDefinition, routes } from '../../lib/routes';
+import { streamRouterSettings } from '../../lib/stream-settings';
+import { tableDefinition } from '../../lib/table-definition';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The same feature flags `cdk synth` reads, so the tests see the templates that deploy. */
+const cdkContext = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+function buildApp(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { ...cdkContext, ...context } });
+  const data = new PlayheadDataStack(app, 'Playhead-Data');
+  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue });
+  return { app, data, api };
+}
+
+/** Skips esbuild: for variants where only the wiring differs from the fully bundled app. */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+/** Logical id of an L2 construct's CloudFormation resource in its own stack. */
+const logicalIdOf = (construct: IConstruct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+const resourcesOf = (template: Template) => template.toJSON().Resources as Record<string, Resource>;
+const ofType = (template: Template, type: string) => Object.entries(resourcesOf(template)).filter(([, r]) => r.Type === type);
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** Every Allow statement in the policies attached to a role. */
+function allowedStatements(template: Template, roleLogicalId: string): Statement[] {
+  return ofType(template, 'AWS::IAM::Policy')
+    .filter(([, r]) => JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
+    .flatMap(([, r]) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+    .filter((s) => s.Effect === 'Allow');
+}
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+let app: App;
+let data: PlayheadDataStack;
+let api: PlayheadApiStack;
+let dataTemplate: Template;
+let apiTemplate: Template;
+
+// NodejsFunction runs esbuild for every function at synthesis: build the app once.
+beforeAll(() => {
+  ({ app, data, api } = buildApp());
+  dataTemplate = Template.fromStack(data);
+  apiTemplate = Template.fromStack(api);
+});
+
+const functionOf = (id: string) => {
+  const fn = api.functions[id];
+  if (fn === undefined) throw new Error(`no function ${id}`);
+  return fn;
+};
+const functionLogicalId = (id: string) => logicalIdOf(functionOf(id).fn);
+const roleLogicalId = (id: string) => logicalIdOf(functionOf(id).role);
+const environmentOf = (id: string) =>
+  ((resourcesOf(apiTemplate)[functionLogicalId(id)]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+    ?.Variables ?? {});
+
+describe('data stack: table', () => {
+  it('has the keys, stream, TTL and indexes of lib/table-definition.ts, billed per request', () => {
+    dataTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey.name, KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+      LocalSecondaryIndexes: tableDefinition.localIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      GlobalSecondaryIndexes: tableDefinition.globalIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+        { AttributeName: 'feedSeq', AttributeType: 'N' },
+      ]),
+    });
+  });
+
+  it('survives accidents: point-in-time recovery, deletion protection, retained on stack delete', () => {
+    dataTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+    });
+  });
+});
+
+describe('data stack: queues', () => {
+  it.each(queueDefinitions.map((d) => [d.name, d] as const))('%s has a dead-letter queue after maxReceiveCount receives', (name, definition) => {
+    const queue = data.queues[name];
+    const dlq = data.deadLetterQueues[name];
+    const resources = resourcesOf(dataTemplate);
+    const queueProps = resources[logicalIdOf(queue)]?.Properties;
+    const dlqLogicalId = logicalIdOf(dlq);
+    expect(queueProps?.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqLogicalId, 'Arn'] }, maxReceiveCount: definition.maxReceiveCount });
+    expect(resources[dlqLogicalId]?.Properties?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('keeps stream router failures for 14 days', () => {
+    const props = resourcesOf(dataTemplate)[logicalIdOf(data.failureQueue)]?.Properties;
+    expect(props?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('encrypts every queue, refuses non-TLS access to each, and retains them', () => {
+    const queues = ofType(dataTemplate, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(queueDefinitions.length * 2 + 1);
+    const policies = ofType(dataTemplate, 'AWS::SQS::QueuePolicy');
+    for (const [logicalId, queue] of queues) {
+      expect(queue.Properties?.SqsManagedSseEnabled, logicalId).toBe(true);
+      expect(queue.DeletionPolicy, logicalId).toBe('Retain');
+      const policy = policies.find(([, p]) => JSON.stringify(p.Properties?.Queues) === JSON.stringify([{ Ref: logicalId }]));
+      expect(policy?.[1].Properties?.PolicyDocument, logicalId).toMatchObject({
+        Statement: expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      });
+    }
+  });
+});
+
+describe('data stack: buckets', () => {
+  it('blocks public access, encrypts and retains every bucket', () => {
+    const buckets = ofType(dataTemplate, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(2);
+    for (const [logicalId, bucket] of buckets) {
+      expect(bucket.Properties?.PublicAccessBlockConfiguration, logicalId).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties?.BucketEncryption, logicalId).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(bucket.DeletionPolicy, logicalId).toBe('Retain');
+    }
+  });
+
+  it('denies every request to either bucket that does not use TLS', () => {
+    for (const bucket of [data.bucket, data.accessLogsBucket]) {
+      const policy = bucket.policy;
+      if (policy === undefined) throw new Error(`${bucket.node.path} has no bucket policy`);
+      const document = resourcesOf(dataTemplate)[logicalIdOf(policy)]?.Properties?.PolicyDocument as { Statement: Statement[] } | undefined;
+      expect(document?.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
+    }
+  });
+
+  it('logs access to the media bucket into the access-log bucket', () => {
+    dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdOf(data.accessLogsBucket) } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+});
+
+describe('API stack: functions', () => {
+  it('creates one Lambda per route plus the stream router', () => {
+    apiTemplate.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+    expect(Object.keys(api.functions).sort()).toEqual([...routes.map((r) => r.id), consumers.streamRouter.id].sort());
+  });
+
+  it('runs every Lambda on arm64 and the Node major that lib/bundling.ts targets', () => {
+    const runtime = `nodejs${lambdaRuntimeTarget.replace('node', '')}.x`;
+    expect(runtime).toBe('nodejs22.x');
+    for (const [logicalId, fn] of ofType(apiTemplate, 'AWS::Lambda::Function')) {
+      expect(fn.Properties?.Architectures, logicalId).toEqual(['arm64']);
+      expect(fn.Properties?.Runtime, logicalId).toBe(runtime);
+      expect(fn.Properties?.LoggingConfig, logicalId).toEqual({ LogGroup: { Ref: expect.any(String) } });
+    }
+  });
+
+  it('gives every function log group a retention', () => {
+    for (const [logicalId, group] of ofType(apiTemplate, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties?.RetentionInDays, logicalId).toBe(30);
+    }
+  });
+
+  it.each((routes as readonly RouteDefinition[]).map((r) => [r.id, r] as const))('%s gets only the table access lib/routes.ts gives it', (id, route) => {
+    const statements = allowedStatements(apiTemplate, roleLogicalId(id));
+    const actions = statements.flatMap(actionsOf);
+    const env = environmentOf(id);
+    if (route.table === 'none') {
+      expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+      expect(env[TABLE_NAME_ENV]).toBeUndefined();
+      return;
+    }
+    expect(env[TABLE_NAME_ENV]).toBeDefined();
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions).toContain('dynamodb:Query');
+    if (route.table === 'read') expect(actions.filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
+    else expect(actions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    // The indexes are granted by name, never as `<table>/index/*`.
+    expect(JSON.stringify(statements.map((s) => s.Resource))).not.toContain('*');
+  });
+
+  it('passes the country claim to authenticated routes (Cognito puts custom attributes under custom:)', () => {
+    for (const route of routes as readonly RouteDefinition[]) {
+      expect(environmentOf(route.id)[COUNTRY_CLAIM_ENV], route.id).toBe(route.auth === 'jwt' ? 'custom:country' : undefined);
+    }
+  });
+});
+
+describe('API stack: HTTP API', () => {
+  it.each((routes as readonly RouteDefinition[]).map((r) => [`${r.method} ${r.path}`, r] as const))('%s is routed to its own function with the declared auth', (routeKey, route) => {
+    const routeResource = ofType(apiTemplate, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.RouteKey === routeKey);
+    expect(routeResource).toBeDefined();
+    const props = routeResource?.[1].Properties;
+    expect(props?.AuthorizationType).toBe(route.auth === 'jwt' ? 'JWT' : 'NONE');
+    if (route.auth === 'jwt') expect(props?.AuthorizerId).toEqual({ Ref: expect.stringMatching(/JwtAuthorizer/) });
+
+    const integration = ofType(apiTemplate, 'AWS::ApiGatewayV2::Integration').find(
+      ([, r]) => JSON.stringify(r.Properties?.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [functionLogicalId(route.id), 'Arn'] }),
+    );
+    expect(integration).toBeDefined();
+    expect(props?.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integration?.[0] }]] });
+  });
+
+  it('has no routes besides those in lib/routes.ts', () => {
+    apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  });
+
+  it('throttles the default stage and writes JSON access logs', () => {
+    const [[, stage] = []] = ofType(apiTemplate, 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties?.StageName).toBe('$default');
+    expect(stage?.Properties?.DefaultRouteSettings).toEqual({
+      ThrottlingBurstLimit: stageThrottle.burstLimit,
+      ThrottlingRateLimit: stageThrottle.rateLimit,
+    });
+    const logSettings = stage?.Properties?.AccessLogSettings as { Format: string; DestinationArn: unknown };
+    expect(logSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AccessLogs/), 'Arn'] });
+    expect(JSON.parse(logSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+  });
+
+  it('without an identity provider in context, trusts ID tokens of its own Cognito user pool', () => {
+    apiTemplate.resourceCountIs('AWS::Cognito::UserPool', 1);
+    apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UserPool'), 'ProviderURL'] },
+        Audience: [{ Ref: Match.stringLikeRegexp('^UserPoolAppClient') }],
+      },
+    });
+  });
+
+  it('outputs the API URL', () => {
+    apiTemplate.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+});
+
+describe('API stack: stream router', () => {
+  it('consumes the table stream with partial batch failures, bisection, bounded retries and a failure queue', () => {
+    apiTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionLogicalId(consumers.streamRouter.id) },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamArn') },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: streamRouterSettings.batchSize,
+      MaximumBatchingWindowInSeconds: streamRouterSettings.maxBatchingWindowSeconds,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: streamRouterSettings.retryAttempts,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamRouterFailures.*Arn') } } },
+    });
+  });
+
+  it('may send to the queues it publishes to, and is told their URLs', () => {
+    const statements = allowedStatements(apiTemplate, roleLogicalId(consumers.streamRouter.id));
+    const env = environmentOf(consumers.streamRouter.id);
+    for (const name of consumers.streamRouter.sendsTo) {
+      const definition = queueDefinitions.find((d) => d.name === name);
+      expect(env[definition?.urlEnv ?? '']).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Analytics/) });
+    }
+    const sendTargets = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).flatMap((s) => s.Resource);
+    expect(sendTargets).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(/Analytics.*Arn/) });
+    expect(statements.flatMap(actionsOf).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].includes(a))).toBe(false);
+  });
+});
+
+describe('identity provider from context', () => {
+  it('uses jwtIssuer and jwtAudience when both are given, creates no user pool, and reads the plain country claim', () => {
+    const { api: external } = buildApp({ ...NO_BUNDLING, jwtIssuer: 'https://id.example.com/', jwtAudience: 'playhead-api' });
+    const template = Template.fromStack(external);
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://id.example.com/', Audience: ['playhead-api'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'GET /v1/watchlist',
+      Environment: { Variables: Match.objectLike({ [COUNTRY_CLAIM_ENV]: 'country' }) },
+    });
+  });
+
+  it('takes the country claim name from context', () => {
+    const { api: custom } = buildApp({ ...NO_BUNDLING, countryClaim: 'https://example.com/country' });
+    Template.fromStack(custom).hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'GET /v1/watchlist',
+      Environment: { Variables: Match.objectLike({ [COUNTRY_CLAIM_ENV]: 'https://example.com/country' }) },
+    });
+  });
+
+  it('refuses an issuer without an audience', () => {
+    expect(() => buildApp({ ...NO_BUNDLING, jwtIssuer: 'https://id.example.com/' })).toThrow(/jwtIssuer and jwtAudience/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error or warning in either stack', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations
+      .filter((v) => v.severity === 'error' || v.severity === 'warning')
+      .map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('does report findings in this harness (so the empty result above means something)', () => {
+    const probe = new App();
+    new Queue(new Stack(probe, 'Probe'), 'Unprotected', { enforceSSL: false });
+    const rules = new AwsSolutionsChecks().validateScope(probe).violations.map((v) => v.ruleName);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+
+  it('leaves no CDK error or warning annotations', () => {
+    for (const stack of [data, api]) {
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue()), stack.stackName).toEqual([]);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()), stack.stackName).toEqual([]);
+    }
+  });
+});
