@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { inject } from 'vitest';
 import { loadOrCreateSigningKey, mintToken, type TokenRequest } from '../../local/local-auth';
 import { stateFiles } from '../../local/paths';
+import { expectMatchesContract } from './openapi-contract';
 
 export const endpoints = inject('endpoints');
 const signingKey = await loadOrCreateSigningKey(stateFiles(inject('stateDir')).signingKey);
@@ -47,7 +48,10 @@ export async function call(method: string, path: string, options: CallOptions = 
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', text, json };
+  const result = { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', text, json };
+  // Every response an integration test receives must match openapi.yaml.
+  expectMatchesContract(method, path, result);
+  return result;
 }
 
 /** Creates a catalog asset as a publisher and returns its id. */
