@@ -27,6 +27,8 @@ export interface LambdaFunction {
 export interface BuiltBundle extends LambdaFunction {
   file: string;
   bytes: number;
+  /** Output bytes per npm package (`app` for this repository's code), to show where size comes from. */
+  bytesByPackage: Record<string, number>;
 }
 
 export const lambdaFunctions: readonly LambdaFunction[] = [
@@ -39,8 +41,15 @@ export async function buildLambdaBundles(outDir: string): Promise<BuiltBundle[]>
   return Promise.all(
     lambdaFunctions.map(async (fn) => {
       const file = path.join(outDir, fn.id, 'index.mjs');
-      await build(esbuildOptionsFor(path.join(repoRoot, fn.entry), file));
-      return { ...fn, file, bytes: statSync(file).size };
+      const { metafile } = await build(esbuildOptionsFor(path.join(repoRoot, fn.entry), file));
+      const bytesByPackage: Record<string, number> = {};
+      for (const output of Object.values(metafile?.outputs ?? {})) {
+        for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+          const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'app';
+          bytesByPackage[name] = (bytesByPackage[name] ?? 0) + bytesInOutput;
+        }
+      }
+      return { ...fn, file, bytes: statSync(file).size, bytesByPackage };
     }),
   );
 }

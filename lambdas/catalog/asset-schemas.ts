@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MAX_TITLE_LENGTH = 500;
 /** A week: longer than any single title, short enough to catch unit mistakes (ms for s). */

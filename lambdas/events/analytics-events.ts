@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROGRESS_ENTITY, progressItemSchema } from '../progress/progress-item';
 import { WATCHLIST_ENTITY, watchlistItemSchema } from '../watchlist/watchlist-item';
 

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requirePlayable } from '../catalog/availability';
+import { MAX_DURATION_SECONDS } from '../catalog/asset-schemas';
 import { getAsset } from '../catalog/asset-store';
 import { nowIso } from '../shared/clock';
 import { httpRoute } from '../shared/http';
@@ -17,8 +18,8 @@ function outOfRange(detail: string): HttpProblem {
 export const handler = httpRoute({ params: assetPathSchema, body: progressBodySchema }, async ({ params, body, principal }) => {
   if (body.progress < 0) throw outOfRange('must not be negative');
   const asset = requirePlayable(await getAsset(params.assetId), params.assetId, principal.country);
-  if (asset.durationSeconds !== undefined && body.progress > asset.durationSeconds) {
-    throw outOfRange(`must be at most the asset's duration, ${asset.durationSeconds} seconds`);
-  }
+  // An asset without a known duration still has a ceiling: the longest duration an asset may have.
+  const ceiling = asset.durationSeconds ?? MAX_DURATION_SECONDS;
+  if (body.progress > ceiling) throw outOfRange(`must be at most the asset's duration, ${ceiling} seconds`);
   return { body: await saveProgress(principal.userId, params.assetId, body.progress, nowIso()) };
 });

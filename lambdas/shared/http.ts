@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { newTally, withCapacityTally } from './capacity-meter';
 import { logger } from './logger';
 import { type Principal, principalOf } from './principal';
@@ -60,7 +60,8 @@ export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.Zod
         const text = checkBodySize(event, maxBodyBytes);
         const params = parseWith(spec.params ?? noFields, event.pathParameters ?? {}, 'path');
         const query = parseWith(spec.query ?? noFields, event.queryStringParameters ?? {}, 'query');
-        const body = spec.body ? parseWith(spec.body, parseJsonBody(event, text), 'body') : undefined;
+        // A route that takes no body still refuses fields it does not know; `{}` is harmless.
+        const body = spec.body ? parseWith(spec.body, parseJsonBody(event, text), 'body') : text.trim() === '' ? undefined : parseWith(noFields, parseJsonBody(event, text), 'body');
         const reply = await fn({ params, query, body, principal, event, requestId } as RouteInput<P, Q, B>);
         return jsonResponse(reply.status ?? 200, reply.body, reply.headers);
       });
@@ -99,7 +100,12 @@ export function problemResponse(error: unknown, requestId: string): APIGatewayPr
   }
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      // RFC 6750: a 401 names the scheme the client must use.
+      ...(problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+    },
     body: JSON.stringify(problem.toJSON(requestId)),
   };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Asset ids are UUIDs, accepted in any letter case and always stored and returned in lower case. */
 export const assetIdSchema = z

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpProblem } from './problem';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -7,7 +7,12 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** `limit` and `cursor` query parameters shared by every list route. */
 export const pageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE))
+    .default(DEFAULT_PAGE_SIZE),
   cursor: z.string().max(1024).optional(),
 });
 

@@ -410,12 +410,17 @@ describe('expectMatchesContract', () => {
     expect(expectMatchesContract('HEAD', '/v1/health', { ...methodNotAllowed, json: undefined })).toBeUndefined();
   });
 
-  it('accepts what the real health handler answers, and its 400 and 413', async () => {
+  it('accepts what the real health handler answers, and its 400 and 413, and ignores query parameters', async () => {
     expect(expectMatchesContract('GET', '/v1/health', asContractResponse(await getHealth(healthEvent())))).toBe('GetHealth');
 
-    const unknownQuery = asContractResponse(await getHealth(healthEvent({ queryStringParameters: { probe: '1' } })));
-    expect(unknownQuery.status).toBe(400);
-    expectMatchesContract('GET', '/v1/health', unknownQuery);
+    // Uptime checkers add cache-busting parameters; health ignores them.
+    const withQuery = asContractResponse(await getHealth(healthEvent({ queryStringParameters: { probe: '1' } })));
+    expect(withQuery.status).toBe(200);
+    expectMatchesContract('GET', '/v1/health', withQuery);
+
+    const unknownField = asContractResponse(await getHealth(healthEvent({ body: '{"probe":1}', headers: { 'content-type': 'application/json' } })));
+    expect(unknownField.status).toBe(400);
+    expectMatchesContract('GET', '/v1/health', unknownField);
 
     const big = asContractResponse(await getHealth(healthEvent({ body: 'x'.repeat(DEFAULT_MAX_BODY_BYTES + 1) })));
     expect(big.status).toBe(413);

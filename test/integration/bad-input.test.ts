@@ -111,3 +111,29 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
     });
   }
 });
+
+describe('routes that take no body', () => {
+  it('refuse unknown fields in a body but accept an empty object', async () => {
+    const userId = newUserId();
+    const token = await tokenFor(userId);
+    const assetId = await createAsset();
+    const refused = await call('PUT', `/v1/watchlist/${assetId}`, { token, body: { note: 'hi' } });
+    expect(refused.status).toBe(400);
+    expect((refused.json as Problem).errors?.map((e) => e.field)).toEqual(['body.note']);
+    expect(await itemsOfUser(userId)).toEqual([]);
+    expect((await call('PUT', `/v1/watchlist/${assetId}`, { token, body: {} })).status).toBe(200);
+  });
+
+  it('limit takes plain digits only', async () => {
+    const token = await tokenFor(newUserId());
+    for (const limit of ['0x10', '1e2', '%207%20', '-1']) {
+      expect((await call('GET', `/v1/watchlist?limit=${limit}`, { token })).status, limit).toBe(400);
+    }
+    expect((await call('GET', '/v1/watchlist?limit=7', { token })).status).toBe(200);
+  });
+
+  it('401 answers name the Bearer scheme', async () => {
+    const response = await call('GET', '/v1/watchlist');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+  });
+});

@@ -14,3 +14,9 @@ describe('GET /v1/health', () => {
     expect(response.contentType).toBe('application/problem+json');
   });
 });
+
+describe('GET /v1/health with cache-busting query parameters', () => {
+  it('still answers 200', async () => {
+    expect((await call('GET', '/v1/health?t=123')).status).toBe(200);
+  });
+});

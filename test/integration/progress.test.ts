@@ -36,10 +36,11 @@ describe('progress', () => {
     expect((await call('PUT', `/v1/progress/${assetId}`, { token, body: { progress: 60 } })).status).toBe(200);
   });
 
-  it('accepts any position for an asset without a duration', async () => {
+  it('accepts any position up to a week for an asset without a duration', async () => {
     const token = await tokenFor(newUserId());
     const assetId = await createAsset();
-    expect((await call('PUT', `/v1/progress/${assetId}`, { token, body: { progress: 86_400 } })).status).toBe(200);
+    expect((await call('PUT', `/v1/progress/${assetId}`, { token, body: { progress: 604_800 } })).status).toBe(200);
+    expect((await call('PUT', `/v1/progress/${assetId}`, { token, body: { progress: 604_801 } })).status).toBe(416);
   });
 
   it('answers 404 for an unknown asset and for progress never recorded', async () => {
