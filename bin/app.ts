@@ -23,6 +23,7 @@ new PlayheadApiStack(app, 'Playhead-Api', {
   table: data.table,
   queues: data.queues,
   failureQueue: data.failureQueue,
+  feedCursorSecret: data.feedCursorSecret,
 });
 
 // cdk-nag 3 is a policy validation plugin: an unacknowledged error fails the synth.

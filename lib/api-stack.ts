@@ -8,11 +8,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../lambdas/shared/principal';
 import { PlayheadFunction } from './playhead-function';
-import { type QueueName, queueDefinitions } from './queue-definitions';
+import { FEED_CURSOR_SECRET_ENV, type QueueName, queueDefinitions } from './queue-definitions';
 import { consumers, type RouteDefinition, routes } from './routes';
 import { streamRouterSettings } from './stream-settings';
 
@@ -22,6 +23,8 @@ export interface PlayheadApiStackProps extends StackProps {
   queues: Record<QueueName, IQueue>;
   /** Where the stream router's event source mapping reports records it gave up on. */
   failureQueue: IQueue;
+  /** Signs change-feed cursors (routes with `feedCursor`). */
+  feedCursorSecret: ISecret;
 }
 
 /**
@@ -92,6 +95,8 @@ export class PlayheadApiStack extends Stack {
       });
       if (route.table !== 'none') fn.bindTable(props.table, route.table);
       for (const name of route.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
+      // Resolved by CloudFormation at deploy time: no Secrets Manager call on the cold start.
+      if (route.feedCursor) fn.fn.addEnvironment(FEED_CURSOR_SECRET_ENV, props.feedCursorSecret.secretValue.unsafeUnwrap());
       this.functions[route.id] = fn;
 
       const [httpRoute] = this.httpApi.addRoutes({
@@ -110,10 +115,11 @@ export class PlayheadApiStack extends Stack {
 
     const streamRouter = new PlayheadFunction(this, consumers.streamRouter.id, {
       entry: consumers.streamRouter.entry,
-      description: 'Turns table stream records into analytics events',
+      description: 'Numbers table changes into the change feed; sends change notices and analytics events',
       // A batch of up to batchSize records, sent to SQS ten at a time.
       timeout: Duration.seconds(30),
     });
+    streamRouter.bindTable(props.table, consumers.streamRouter.table);
     for (const name of consumers.streamRouter.sendsTo) streamRouter.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
     streamRouter.fn.addEventSource(
       new DynamoEventSource(props.table, {

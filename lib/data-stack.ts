@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dlqName, type QueueName, queueDefinitions } from './queue-definitions';
@@ -36,6 +37,8 @@ export class PlayheadDataStack extends Stack {
   readonly deadLetterQueues: Record<QueueName, Queue>;
   /** On-failure destination of the stream router's event source mapping. */
   readonly failureQueue: Queue;
+  /** Signs change-feed cursors; kept with the data because the cursors devices hold depend on it. */
+  readonly feedCursorSecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -50,9 +53,6 @@ export class PlayheadDataStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of tableDefinition.localIndexes) {
-      this.table.addLocalSecondaryIndex({ indexName: index.indexName, sortKey: attribute(index.sortKey), projectionType: ProjectionType.ALL });
-    }
     for (const index of tableDefinition.globalIndexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
@@ -91,6 +91,17 @@ export class PlayheadDataStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the dead-letter destination of the stream router: Lambda writes the description of records it gave up on here, and nothing consumes it automatically.',
+    });
+
+    this.feedCursorSecret = new Secret(this, 'FeedCursorSecret', {
+      description: 'Playhead: HMAC key that signs change-feed cursors',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.feedCursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the cursor key invalidates every cursor devices hold, forcing all of them into a full resync; it is rotated by hand when compromised, not on a schedule.',
     });
 
     this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {

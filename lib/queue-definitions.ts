@@ -20,6 +20,12 @@ export const queueDefinitions = [
     description: 'BI analytics events: watchlist additions and removals, progress that moved forward',
     maxReceiveCount: 5,
   },
+  {
+    name: 'changes',
+    urlEnv: 'CHANGES_QUEUE_URL',
+    description: "One message per change to a user's synced items, so a push service can wake the user's other devices",
+    maxReceiveCount: 5,
+  },
 ] as const satisfies readonly QueueDefinition[];
 
 export type QueueName = (typeof queueDefinitions)[number]['name'];
@@ -30,3 +36,5 @@ export const dlqName = (name: string): string => `${name}-dlq`;
 export const TABLE_NAME_ENV = 'TABLE_NAME';
 /** Environment variable that carries the media bucket name. */
 export const BUCKET_NAME_ENV = 'MEDIA_BUCKET_NAME';
+/** Environment variable that carries the secret signing feed cursors (Secrets Manager in AWS). */
+export const FEED_CURSOR_SECRET_ENV = 'FEED_CURSOR_SECRET';

@@ -19,6 +19,8 @@ export interface RouteDefinition {
   table: 'none' | 'read' | 'readwrite';
   /** Queues the handler sends to (by logical name). */
   sendsTo?: readonly string[];
+  /** The handler signs or checks feed cursors and needs the cursor secret. */
+  feedCursor?: boolean;
 }
 
 export const routes = [
@@ -36,11 +38,13 @@ export const routes = [
   { id: 'GetProgress', method: 'GET', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/get-progress.ts', auth: 'jwt', table: 'read' },
   { id: 'PutProgress', method: 'PUT', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/put-progress.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'DeleteProgress', method: 'DELETE', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/delete-progress.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Functions that are not HTTP routes (event consumers). */
 export const consumers = {
-  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', sendsTo: ['analytics'] },
+  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', table: 'readwrite', sendsTo: ['analytics', 'changes'] },
 } as const;
 
 /** Matches a concrete request path against a route's template; returns the path parameters. */

@@ -10,12 +10,9 @@ export interface KeyAttribute {
 export const tableDefinition = {
   partitionKey: { name: 'PK', type: 'S' } as KeyAttribute,
   sortKey: { name: 'SK', type: 'S' } as KeyAttribute,
-  /**
-   * Local secondary indexes can only be created with the table, and the table is retained
-   * forever, so the change-feed index exists from day one: (PK, feedSeq) lets one strongly
-   * consistent query read a user's changes in sequence order.
-   */
-  localIndexes: [{ indexName: 'feed', sortKey: { name: 'feedSeq', type: 'N' } as KeyAttribute }],
+  // No local secondary index: an LSI caps each user's item collection at 10 GB and makes every
+  // indexed write cost extra write units; the change feed lives in the base table instead
+  // (docs/SYNC.md).
   /** Catalog and reverse look-ups (items that are not keyed by their owner). */
   globalIndexes: [
     {

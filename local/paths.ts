@@ -10,6 +10,7 @@ export const defaultStateDir = path.join(repoRoot, '.playhead');
 export const stateFiles = (stateDir: string) => ({
   dynamodbData: path.join(stateDir, 'dynamodb'),
   signingKey: path.join(stateDir, 'jwt-signing-key.json'),
+  feedCursorSecret: path.join(stateDir, 'feed-cursor-secret'),
   endpoints: path.join(stateDir, 'endpoints.json'),
   streamCheckpoints: path.join(stateDir, 'stream-checkpoints.json'),
 });

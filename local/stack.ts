@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
-import { BUCKET_NAME_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
+import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
 import { consumers, routes } from '../lib/routes';
 import { streamRouterSettings } from '../lib/stream-settings';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -13,6 +13,7 @@ import { freePort } from './free-port';
 import { startGateway } from './gateway';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey } from './local-auth';
 import { repoRoot, stateFiles } from './paths';
+import { loadOrCreateSecret } from './local-secret';
 import { ensureTable, provisionMessaging } from './provision';
 import { StreamPoller } from './stream-poller';
 
@@ -84,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: messaging.address,
       AWS_ENDPOINT_URL_S3: messaging.address,
       [TABLE_NAME_ENV]: tableName,
+      [FEED_CURSOR_SECRET_ENV]: loadOrCreateSecret(files.feedCursorSecret),
       [BUCKET_NAME_ENV]: bucketName,
       ...Object.fromEntries(queueDefinitions.map((q) => [q.urlEnv, queues[q.name]])),
     });

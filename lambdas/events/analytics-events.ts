@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ItemChange } from './item-change';
 import { PROGRESS_ENTITY, progressItemSchema } from '../progress/progress-item';
 import { WATCHLIST_ENTITY, watchlistItemSchema } from '../watchlist/watchlist-item';
 
@@ -16,16 +17,6 @@ export const analyticsEventSchema = z.discriminatedUnion('event', [
 ]);
 
 export type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
-
-/** One committed change of one table item, as the stream describes it. */
-export interface ItemChange {
-  /** Stable id of the change (the stream record's eventID). */
-  changeId: string;
-  /** When the stream saw the change; used when the item itself carries no time (removals). */
-  occurredAt: string;
-  oldImage: Record<string, unknown> | undefined;
-  newImage: Record<string, unknown> | undefined;
-}
 
 /**
  * Decides from the old and new images whether something really changed: a repeated add, a

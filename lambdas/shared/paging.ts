@@ -5,14 +5,17 @@ import { HttpProblem } from './problem';
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
+/** `limit`: plain digits only, 1 to MAX_PAGE_SIZE. */
+export const pageLimitSchema = z
+  .string()
+  .regex(/^[0-9]{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE))
+  .default(DEFAULT_PAGE_SIZE);
+
 /** `limit` and `cursor` query parameters shared by every list route. */
 export const pageQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE))
-    .default(DEFAULT_PAGE_SIZE),
+  limit: pageLimitSchema,
   cursor: z.string().max(1024).optional(),
 });
 

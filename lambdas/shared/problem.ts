@@ -16,6 +16,7 @@ export const problemTypes = {
   'progress-not-found': { status: 404, title: 'No progress recorded for this asset' },
   'route-not-found': { status: 404, title: 'No such route' },
   'method-not-allowed': { status: 405, title: 'Method not allowed on this route' },
+  'cursor-expired': { status: 410, title: 'The cursor is older than the feed retention; resync from scratch' },
   'body-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   'progress-out-of-range': { status: 416, title: 'The progress is outside the asset' },

@@ -11,7 +11,7 @@ import { PlayheadApiStack, stageThrottle } from '../../lib/api-stack';
 import { lambdaRuntimeTarget } from '../../lib/bundling';
 import { PlayheadDataStack } from '../../lib/data-stack';
 import { repoRoot } from '../../lib/playhead-function';
-import { queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
+import { FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { consumers, type RouteDefinition, routes } from '../../lib/routes';
 import { streamRouterSettings } from '../../lib/stream-settings';
 import { tableDefinition } from '../../lib/table-definition';
@@ -25,7 +25,7 @@ const cdkContext = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'ut
 function buildApp(context: Record<string, unknown> = {}) {
   const app = new App({ context: { ...cdkContext, ...context } });
   const data = new PlayheadDataStack(app, 'Playhead-Data');
-  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue });
+  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret });
   return { app, data, api };
 }
 
@@ -83,14 +83,7 @@ describe('data stack: table', () => {
       ],
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
-      LocalSecondaryIndexes: tableDefinition.localIndexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      LocalSecondaryIndexes: Match.absent(),
       GlobalSecondaryIndexes: tableDefinition.globalIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: [
@@ -102,7 +95,6 @@ describe('data stack: table', () => {
       AttributeDefinitions: Match.arrayWith([
         { AttributeName: 'PK', AttributeType: 'S' },
         { AttributeName: 'SK', AttributeType: 'S' },
-        { AttributeName: 'feedSeq', AttributeType: 'N' },
       ]),
     });
   });
@@ -307,16 +299,29 @@ describe('API stack: stream router', () => {
     });
   });
 
-  it('may send to the queues it publishes to, and is told their URLs', () => {
+  it('may send to the queues it publishes to, is told their URLs, and may write the feed', () => {
     const statements = allowedStatements(apiTemplate, roleLogicalId(consumers.streamRouter.id));
     const env = environmentOf(consumers.streamRouter.id);
+    const sendTargets = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).flatMap((s) => s.Resource);
     for (const name of consumers.streamRouter.sendsTo) {
       const definition = queueDefinitions.find((d) => d.name === name);
-      expect(env[definition?.urlEnv ?? '']).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Analytics/) });
+      const logical = new RegExp(name.charAt(0).toUpperCase() + name.slice(1));
+      expect(env[definition?.urlEnv ?? '']).toEqual({ 'Fn::ImportValue': expect.stringMatching(logical) });
+      expect(sendTargets).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(new RegExp(`${logical.source}.*Arn`)) });
     }
-    const sendTargets = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).flatMap((s) => s.Resource);
-    expect(sendTargets).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(/Analytics.*Arn/) });
-    expect(statements.flatMap(actionsOf).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].includes(a))).toBe(false);
+    // It appends feed entries, so it writes the table.
+    expect(statements.flatMap(actionsOf)).toContain('dynamodb:PutItem');
+  });
+});
+
+describe('feed cursor secret', () => {
+  it('is generated in the data stack, retained, and given only to routes that sign or check cursors', () => {
+    dataTemplate.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    for (const route of routes as readonly RouteDefinition[]) {
+      const env = environmentOf(route.id);
+      if (route.feedCursor) expect(JSON.stringify(env[FEED_CURSOR_SECRET_ENV])).toContain('resolve:secretsmanager');
+      else expect(env).not.toHaveProperty(FEED_CURSOR_SECRET_ENV);
+    }
   });
 });
 

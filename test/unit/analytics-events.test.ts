@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { analyticsEventsFor, type ItemChange } from '../../lambdas/events/analytics-events';
+import { analyticsEventsFor } from '../../lambdas/events/analytics-events';
+import type { ItemChange } from '../../lambdas/events/item-change';
 
 const assetId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const watch = { PK: 'USER#u', SK: `WATCHLIST#${assetId}`, entity: 'watchlist-item', assetId, addedAt: '2026-01-01T00:00:00.000Z' };
 const progress = (value: number) => ({ PK: 'USER#u', SK: `PROGRESS#${assetId}`, entity: 'progress', assetId, progress: value, updatedAt: '2026-01-01T00:00:00.000Z' });
 const change = (oldImage?: Record<string, unknown>, newImage?: Record<string, unknown>): ItemChange => ({
   changeId: 'change-1',
+  streamSeq: '100',
+  keys: {},
   occurredAt: '2026-01-01T00:00:00.000Z',
   oldImage,
   newImage,

@@ -1,0 +1,48 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { FEED_CURSOR_SECRET_ENV } from '../../lib/queue-definitions';
+import { requireEnv } from '../shared/config';
+import { HttpProblem } from '../shared/problem';
+
+/** Signs feed cursors, so a forged cursor or another user's is recognised. */
+const secret = requireEnv(FEED_CURSOR_SECRET_ENV);
+
+/**
+ * A position in a user's feed: everything up to `seq` has been handed out. `issuedAt` tells
+ * whether the feed still holds every change since (the retention window); `snapshotAfter` is
+ * set while a device without a cursor is still reading the snapshot of current items.
+ */
+export interface FeedPosition {
+  seq: number;
+  issuedAt: number;
+  snapshotAfter?: string;
+}
+
+const payloadSchema = z.strictObject({ s: z.number().int().nonnegative(), t: z.number().int().positive(), k: z.string().optional() });
+
+const mac = (userId: string, payload: string): string =>
+  createHmac('sha256', secret).update(`${userId}\n${payload}`).digest().subarray(0, 16).toString('base64url');
+
+export function encodeFeedCursor(userId: string, position: FeedPosition): string {
+  const payload = Buffer.from(
+    JSON.stringify({ s: position.seq, t: position.issuedAt, ...(position.snapshotAfter !== undefined ? { k: position.snapshotAfter } : {}) }),
+  ).toString('base64url');
+  return `${payload}.${mac(userId, payload)}`;
+}
+
+export function decodeFeedCursor(userId: string, cursor: string, field = 'query.since'): FeedPosition {
+  const [payload = '', signature = '', ...rest] = cursor.split('.');
+  const expected = mac(userId, payload);
+  const valid = rest.length === 0 && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+  if (valid) {
+    try {
+      const parsed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+      return { seq: parsed.s, issuedAt: parsed.t, ...(parsed.k !== undefined ? { snapshotAfter: parsed.k } : {}) };
+    } catch {
+      // a signed payload we cannot read is as bad as a forged one
+    }
+  }
+  throw new HttpProblem('validation-failed', 'The cursor was not issued to this user by this API.', {
+    errors: [{ field, message: 'is not a valid cursor' }],
+  });
+}

@@ -1,0 +1,96 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from '../shared/dynamo';
+import { userPartitionKey } from '../shared/keys';
+import { FEED_ENTRY_ENTITY, FEED_SORT_END, FEED_SORT_PREFIX, type FeedEntry, feedEntryKey, feedEntrySchema, feedSortKey } from './feed-entry';
+import { syncedTypeOfEntity, syncedTypes } from './synced-types';
+import { tableDefinition } from '../../lib/table-definition';
+
+const parseEntry = (item: Record<string, unknown>): FeedEntry => feedEntrySchema.parse(item);
+
+/** The newest entry of a user's feed, read strongly consistent: the numbering continues from it. */
+export async function lastFeedEntry(userId: string): Promise<FeedEntry | undefined> {
+  const output = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':from': FEED_SORT_PREFIX, ':to': FEED_SORT_END },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = output.Items?.[0];
+  return item ? parseEntry(item) : undefined;
+}
+
+/**
+ * Appends one entry. The condition makes a second writer with the same number fail instead of
+ * overwriting: the stream router then retries and numbers the change afresh.
+ */
+export async function appendFeedEntry(userId: string, entry: Omit<FeedEntry, 'entity'>, expiresAtSeconds: number): Promise<void> {
+  await documentClient.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...feedEntryKey(userId, entry.seq), entity: FEED_ENTRY_ENTITY, ...entry, [tableDefinition.ttlAttribute]: expiresAtSeconds },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+/** Entries after `afterSeq`, oldest first, strongly consistent so a page never skips a committed entry. */
+export async function feedEntriesAfter(userId: string, afterSeq: number, limit: number): Promise<{ entries: FeedEntry[]; more: boolean }> {
+  const entries: FeedEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':from': feedSortKey(afterSeq + 1), ':to': FEED_SORT_END },
+        ConsistentRead: true,
+        Limit: limit + 1 - entries.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    entries.push(...(output.Items ?? []).map(parseEntry));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined && entries.length <= limit);
+  return { entries: entries.slice(0, limit), more: entries.length > limit };
+}
+
+export interface SnapshotItem {
+  sortKey: string;
+  item: Record<string, unknown>;
+}
+
+/**
+ * The user's current items of every synced type, in sort-key order, after `afterSortKey`: what
+ * a device with no cursor starts from.
+ */
+export async function snapshotAfter(userId: string, afterSortKey: string | undefined, limit: number): Promise<{ items: SnapshotItem[]; more: boolean }> {
+  const prefixes = syncedTypes.map((t) => t.sortPrefix).sort();
+  const collected: SnapshotItem[] = [];
+  for (const prefix of prefixes) {
+    if (afterSortKey !== undefined && afterSortKey >= `${prefix}~`) continue;
+    const resumeHere = afterSortKey !== undefined && afterSortKey.startsWith(prefix);
+    let startKey: Record<string, unknown> | undefined = resumeHere ? { PK: userPartitionKey(userId), SK: afterSortKey } : undefined;
+    do {
+      const output = await documentClient.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix },
+          ConsistentRead: true,
+          Limit: limit + 1 - collected.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of output.Items ?? []) {
+        if (syncedTypeOfEntity(item.entity)) collected.push({ sortKey: String(item.SK), item });
+      }
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined && collected.length <= limit);
+    if (collected.length > limit) break;
+  }
+  return { items: collected.slice(0, limit), more: collected.length > limit };
+}

@@ -1,0 +1,150 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { call, createAsset, newUserId, tokenFor } from '../support/api';
+import { type Change, cursorSecret, pull, pullAll, waitForChanges } from '../support/feed';
+
+async function freshUser() {
+  const userId = newUserId('feed');
+  const token = await tokenFor(userId);
+  const start = (await pull(token)).cursor;
+  return { userId, token, start };
+}
+
+/** A cursor signed with the real secret, for positions and times the API would not issue now. */
+function craftCursor(userId: string, seq: number, issuedAt: number): string {
+  const payload = Buffer.from(JSON.stringify({ s: seq, t: issuedAt })).toString('base64url');
+  const mac = createHmac('sha256', cursorSecret()).update(`${userId}\n${payload}`).digest().subarray(0, 16).toString('base64url');
+  return `${payload}.${mac}`;
+}
+
+describe('GET /v1/changes', () => {
+  it('lists every change of every synced type in order, deletes included', async () => {
+    const { token, start } = await freshUser();
+    const a = await createAsset();
+    const b = await createAsset();
+    await call('PUT', `/v1/watchlist/${a}`, { token });
+    await call('PUT', `/v1/progress/${b}`, { token, body: { progress: 10 } });
+    await call('PUT', `/v1/progress/${b}`, { token, body: { progress: 20 } });
+    await call('DELETE', `/v1/watchlist/${a}`, { token });
+    const changes = await waitForChanges(token, start, 4);
+    expect(changes.map((c) => [c.type, c.key, c.op])).toEqual([
+      ['watchlist', a, 'upsert'],
+      ['progress', b, 'upsert'],
+      ['progress', b, 'upsert'],
+      ['watchlist', a, 'delete'],
+    ]);
+    expect(changes[2]?.value).toMatchObject({ asset: b, progress: 20 });
+    expect(changes[3]).not.toHaveProperty('value');
+    const seqs = changes.map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(4);
+  });
+
+  it('gives a device without a cursor the current items, then only what changes after', async () => {
+    const { token } = await freshUser();
+    const assets = await Promise.all([createAsset(), createAsset(), createAsset()]);
+    for (const id of assets) await call('PUT', `/v1/watchlist/${id}`, { token });
+    await call('PUT', `/v1/progress/${assets[0]}`, { token, body: { progress: 5 } });
+    await call('DELETE', `/v1/watchlist/${assets[2]}`, { token });
+    await waitForChanges(token, (await pull(token)).cursor, 0);
+
+    const first = await pullAll(token, undefined, 1);
+    const state = new Map(first.changes.filter((c) => c.op === 'upsert').map((c) => [`${c.type}/${c.key}`, c.value]));
+    expect([...state.keys()].sort()).toEqual([`progress/${assets[0]}`, `watchlist/${assets[0]}`, `watchlist/${assets[1]}`].sort());
+
+    await call('PUT', `/v1/progress/${assets[1]}`, { token, body: { progress: 7 } });
+    const next = await waitForChanges(token, first.cursor, 1);
+    expect(next.map((c) => [c.type, c.key, c.op])).toEqual([['progress', assets[1], 'upsert']]);
+  });
+
+  it('pages with limit and hasMore, each change exactly once', async () => {
+    const { token, start } = await freshUser();
+    const asset = await createAsset();
+    for (let progress = 1; progress <= 7; progress++) await call('PUT', `/v1/progress/${asset}`, { token, body: { progress } });
+    await waitForChanges(token, start, 7);
+    const pages: Change[][] = [];
+    let cursor = start;
+    for (;;) {
+      const page = await pull(token, cursor, 3);
+      pages.push(page.changes);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().map((c) => (c.value as { progress: number }).progress)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('is gap-free with 8 concurrent writers while a reader pulls: every change once, in order', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { token, start } = await freshUser();
+      const assets = await Promise.all(Array.from({ length: 8 }, () => createAsset()));
+      const writesPerWriter = 50;
+      const expected = assets.length * writesPerWriter;
+      const seen: Change[] = [];
+      let cursor = start;
+      let writing = true;
+      const reader = (async () => {
+        while (writing || seen.length < expected) {
+          const page = await pull(token, cursor, 37);
+          seen.push(...page.changes);
+          cursor = page.cursor;
+          if (!page.hasMore) await new Promise((resolve) => setTimeout(resolve, 5));
+          if (!writing && seen.length >= expected) break;
+        }
+      })();
+      await Promise.all(
+        assets.map(async (asset) => {
+          for (let progress = 1; progress <= writesPerWriter; progress++) {
+            const response = await call('PUT', `/v1/progress/${asset}`, { token, body: { progress } });
+            expect(response.status).toBe(200);
+          }
+        }),
+      );
+      writing = false;
+      await Promise.race([reader, new Promise((_, reject) => setTimeout(() => reject(new Error(`reader saw ${seen.length} of ${expected}`)), 20_000))]);
+      // Nothing more arrives later either.
+      const late = await pullAll(token, cursor);
+      expect(late.changes).toEqual([]);
+
+      expect(seen).toHaveLength(expected);
+      const seqs = seen.map((c) => c.seq);
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] ?? 0);
+      for (const asset of assets) {
+        const values = seen.filter((c) => c.key === asset).map((c) => (c.value as { progress: number }).progress);
+        expect(values).toEqual(Array.from({ length: writesPerWriter }, (_, i) => i + 1));
+      }
+    }
+  }, 120_000);
+
+  it('refuses a forged cursor and another user\'s cursor with 400, and a stale one with 410', async () => {
+    const alice = await freshUser();
+    const bob = await freshUser();
+    const forged = `${alice.start.slice(0, -2)}xx`;
+    for (const [token, since] of [
+      [alice.token, forged],
+      [bob.token, alice.start],
+      [alice.token, 'garbage'],
+      [alice.token, craftCursor(bob.userId, 0, Date.now())],
+    ] as const) {
+      const response = await call('GET', `/v1/changes?since=${encodeURIComponent(since)}`, { token });
+      expect(response.status).toBe(400);
+      expect((response.json as { errors: { field: string }[] }).errors[0]?.field).toBe('query.since');
+    }
+    const thirtyOneDaysAgo = Date.now() - 31 * 24 * 3600 * 1000;
+    const stale = await call('GET', `/v1/changes?since=${craftCursor(alice.userId, 0, thirtyOneDaysAgo)}`, { token: alice.token });
+    expect(stale.status).toBe(410);
+    expect((stale.json as { type: string }).type).toBe('urn:playhead:problem:cursor-expired');
+    const recent = await call('GET', `/v1/changes?since=${craftCursor(alice.userId, 0, Date.now() - 29 * 24 * 3600 * 1000)}`, { token: alice.token });
+    expect(recent.status).toBe(200);
+  });
+
+  it("never shows another user's changes", async () => {
+    const alice = await freshUser();
+    const bob = await freshUser();
+    const asset = await createAsset();
+    await call('PUT', `/v1/watchlist/${asset}`, { token: alice.token });
+    await waitForChanges(alice.token, alice.start, 1);
+    expect((await pullAll(bob.token, bob.start)).changes).toEqual([]);
+    expect((await pullAll(bob.token)).changes).toEqual([]);
+  });
+});

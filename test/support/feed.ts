@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { stateFiles } from '../../local/paths';
+import { call } from './api';
+
+export interface Change {
+  seq: number;
+  type: string;
+  key: string;
+  op: 'upsert' | 'delete';
+  value?: unknown;
+  updatedAt: string;
+}
+export interface ChangesPage {
+  changes: Change[];
+  cursor: string;
+  hasMore: boolean;
+}
+
+export async function pull(token: string, since?: string, limit?: number): Promise<ChangesPage> {
+  const query = new URLSearchParams();
+  if (since !== undefined) query.set('since', since);
+  if (limit !== undefined) query.set('limit', String(limit));
+  const response = await call('GET', `/v1/changes${query.size > 0 ? `?${query}` : ''}`, { token });
+  if (response.status !== 200) throw new Error(`pull failed: ${response.status} ${response.text}`);
+  return response.json as ChangesPage;
+}
+
+/** Pulls until the feed says there is no more; returns everything and the last cursor. */
+export async function pullAll(token: string, since?: string, limit?: number): Promise<{ changes: Change[]; cursor: string }> {
+  const changes: Change[] = [];
+  let cursor = since;
+  for (;;) {
+    const page = await pull(token, cursor, limit);
+    changes.push(...page.changes);
+    cursor = page.cursor;
+    if (!page.hasMore) return { changes, cursor };
+  }
+}
+
+/** Waits until the stream router has numbered at least `count` changes after `since`. */
+export async function waitForChanges(token: string, since: string, count: number, timeoutMs = 15_000): Promise<Change[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { changes } = await pullAll(token, since);
+    if (changes.length >= count || Date.now() > deadline) return changes;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The local stack's cursor secret, so a test can make a cursor with any issue time. */
+export const cursorSecret = () => readFileSync(stateFiles(inject('stateDir')).feedCursorSecret, 'utf8').trim();
