@@ -4,6 +4,7 @@ import { queueDefinitions } from '../../lib/queue-definitions';
 import { analyticsEventsFor } from '../events/analytics-events';
 import type { ChangeNotice } from '../events/change-notices';
 import { type ItemChange, itemChangeOf } from '../events/item-change';
+import { type CapacityTally, newTally, withCapacityTally } from '../shared/capacity-meter';
 import { requireEnv } from '../shared/config';
 import { logger } from '../shared/logger';
 import { sqsClient } from '../shared/sqs';
@@ -30,6 +31,11 @@ interface Outgoing {
  * events that are sent again.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const tally = newTally();
+  return withCapacityTally(tally, () => route(event, tally));
+}
+
+async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<DynamoDBBatchResponse> {
   const records = event.Records;
   const changes = records.map(itemChangeOf);
   const feed = await appendChangesToFeed(changes);
@@ -52,7 +58,15 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   if (analyticsFailure !== undefined) firstFailure = Math.min(firstFailure, analyticsFailure);
 
   const failed = records[firstFailure]?.dynamodb?.SequenceNumber;
-  logger.info('stream batch', { records: records.length, feedEntries: feed.written.length, events: analytics.outgoing.length, failedAt: failed });
+  logger.info('stream batch', {
+    records: records.length,
+    feedEntries: feed.written.length,
+    events: analytics.outgoing.length,
+    failedAt: failed,
+    dynamoReadUnits: tally.readUnits,
+    dynamoWriteUnits: tally.writeUnits,
+    dynamoRequests: tally.requests,
+  });
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
 }
 
