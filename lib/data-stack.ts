@@ -53,6 +53,9 @@ export class PlayheadDataStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    for (const index of tableDefinition.localIndexes) {
+      this.table.addLocalSecondaryIndex({ indexName: index.indexName, sortKey: attribute(index.sortKey), projectionType: ProjectionType.KEYS_ONLY });
+    }
     for (const index of tableDefinition.globalIndexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,

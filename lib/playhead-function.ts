@@ -26,7 +26,7 @@ if (RUNTIME.name !== `nodejs${lambdaRuntimeTarget.replace(/^node/, '')}.x`) {
 
 const OUTPUT_FORMATS = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
 
-const INDEX_NAMES = tableDefinition.globalIndexes.map((index) => index.indexName);
+const INDEX_NAMES = [...tableDefinition.localIndexes, ...tableDefinition.globalIndexes].map((index) => index.indexName);
 /** The only data-plane reads DynamoDB serves from an index. */
 const INDEX_READ_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'];
 

@@ -39,7 +39,17 @@ export const routes = [
   { id: 'PutProgress', method: 'PUT', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/put-progress.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'DeleteProgress', method: 'DELETE', path: '/v1/progress/{assetId}', entry: 'lambdas/progress/delete-progress.ts', auth: 'jwt', table: 'readwrite' },
 
+  { id: 'ListDatasets', method: 'GET', path: '/v1/datasets', entry: 'lambdas/datasets/list-datasets.ts', auth: 'jwt', table: 'read' },
+  { id: 'ListDatasetRecords', method: 'GET', path: '/v1/datasets/{dataset}/records', entry: 'lambdas/datasets/list-dataset-records.ts', auth: 'jwt', table: 'read' },
+  { id: 'GetDatasetRecord', method: 'GET', path: '/v1/datasets/{dataset}/records/{key}', entry: 'lambdas/datasets/get-dataset-record.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutDatasetRecord', method: 'PUT', path: '/v1/datasets/{dataset}/records/{key}', entry: 'lambdas/datasets/put-dataset-record.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteDatasetRecord', method: 'DELETE', path: '/v1/datasets/{dataset}/records/{key}', entry: 'lambdas/datasets/delete-dataset-record.ts', auth: 'jwt', table: 'readwrite' },
+
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
+  { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'PushSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/push', entry: 'lambdas/sync/push-session.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'PullSyncSession', method: 'GET', path: '/v1/sync/sessions/{sessionId}/pull', entry: 'lambdas/sync/pull-session.ts', auth: 'jwt', table: 'read', feedCursor: true },
+  { id: 'CompleteSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/complete', entry: 'lambdas/sync/complete-session.ts', auth: 'jwt', table: 'readwrite' },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Functions that are not HTTP routes (event consumers). */

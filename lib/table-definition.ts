@@ -10,9 +10,15 @@ export interface KeyAttribute {
 export const tableDefinition = {
   partitionKey: { name: 'PK', type: 'S' } as KeyAttribute,
   sortKey: { name: 'SK', type: 'S' } as KeyAttribute,
-  // No local secondary index: an LSI caps each user's item collection at 10 GB and makes every
-  // indexed write cost extra write units; the change feed lives in the base table instead
-  // (docs/SYNC.md).
+  /**
+   * A sparse local secondary index that no item populates today, so it costs no write units.
+   * Its presence matters: in a table with a local secondary index DynamoDB keeps each item
+   * collection (all of one user's items) in one partition, capped at 10 GB, so one user's
+   * changes reach the stream router through one shard, one batch at a time. The change feed's
+   * numbering relies on that single writer per user (docs/SYNC.md). It can only be created with
+   * the table, which is retained, so it exists from the start.
+   */
+  localIndexes: [{ indexName: 'LSI1', sortKey: { name: 'LSI1SK', type: 'S' } as KeyAttribute }],
   /** Catalog and reverse look-ups (items that are not keyed by their owner). */
   globalIndexes: [
     {

@@ -17,6 +17,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   const remember = (a: KeyAttribute) => attributes.set(a.name, a);
   remember(tableDefinition.partitionKey);
   remember(tableDefinition.sortKey);
+  for (const lsi of tableDefinition.localIndexes) remember(lsi.sortKey);
   for (const gsi of tableDefinition.globalIndexes) {
     remember(gsi.partitionKey);
     remember(gsi.sortKey);
@@ -29,6 +30,14 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: tableDefinition.sortKey.name, KeyType: 'RANGE' },
     ],
+    LocalSecondaryIndexes: tableDefinition.localIndexes.map((lsi) => ({
+      IndexName: lsi.indexName,
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: lsi.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    })),
     GlobalSecondaryIndexes: tableDefinition.globalIndexes.map((gsi) => ({
       IndexName: gsi.indexName,
       KeySchema: [

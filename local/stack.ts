@@ -108,8 +108,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       batchSize: streamRouterSettings.batchSize,
       retryAttempts: streamRouterSettings.retryAttempts,
       checkpointFile: files.streamCheckpoints,
+      // Like Lambda's on-failure destination: where the records are, not what they hold.
       onDiscard: async (records, reason) => {
-        await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: JSON.stringify({ reason, records }) }));
+        const body = {
+          reason,
+          streamArn,
+          records: records.map((r) => ({ eventID: r.eventID, sequenceNumber: r.dynamodb?.SequenceNumber, keys: r.dynamodb?.Keys })),
+        };
+        // SQS refuses U+FFFE and U+FFFF, which JSON.stringify leaves as they are.
+        const safe = JSON.stringify(body).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+        await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: safe }));
       },
       log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'stream-poller', message, ...details })),
     });

@@ -141,7 +141,7 @@ export class StreamPoller {
         const response = await this.options.handler({ Records: pending });
         failedSequence = response?.batchItemFailures?.[0]?.itemIdentifier;
       } catch (error) {
-        this.options.log('stream handler threw', { error: String(error) });
+        this.options.log('stream handler threw', { error: String(error), firstRecordKeys: pending[0]?.dynamodb?.Keys });
         failedSequence = pending[0]?.dynamodb?.SequenceNumber;
       }
       if (failedSequence === undefined) return records;
@@ -150,7 +150,10 @@ export class StreamPoller {
       if (index > 0) attempt = 0;
       attempt += 1;
       if (attempt > this.options.retryAttempts) {
-        await this.options.onDiscard(pending.slice(0, 1), `failed ${attempt} times`);
+        // A failure destination that fails too must not stall the stream: say so and go on.
+        await this.options.onDiscard(pending.slice(0, 1), `failed ${attempt} times`).catch((error: unknown) =>
+          this.options.log('failure destination refused a record', { error: String(error), eventID: pending[0]?.eventID }),
+        );
         pending = pending.slice(1);
         attempt = 0;
         continue;

@@ -16,6 +16,9 @@ export const progressItemSchema = z.object({
   updatedAt: z.string(),
 });
 
+/** What a client sends to record a position. */
+export const progressWriteSchema = z.strictObject({ progress: z.number().int() });
+
 export interface ProgressEntry {
   asset: string;
   /** Whole seconds from the start of the asset. */

@@ -147,7 +147,8 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'path'
   throw validationProblem(parsed.error.issues.flatMap((issue) => fieldErrors(issue, where)));
 }
 
-function fieldErrors(issue: z.core.$ZodIssue, where: string): FieldError[] {
+/** One field error per zod issue, named from `where` (`body`, `body.mutations.3`, …); unknown keys each get their own. */
+export function fieldErrors(issue: z.core.$ZodIssue, where: string): FieldError[] {
   const base = [where, ...issue.path.map(String)].join('.');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ field: `${base}.${key}`, message: 'is not a known field' }));

@@ -10,6 +10,10 @@ export const FEED_SORT_PREFIX = 'FEED#';
 /** Wide enough for microsecond timestamps until the year 5138, so string order is number order. */
 const SEQ_DIGITS = 17;
 
+/** Items a device created offline carry this attribute; the feed copies it into their entries. */
+export const originSchema = z.object({ deviceId: z.string(), localId: z.string() });
+export type Origin = z.infer<typeof originSchema>;
+
 export const feedEntrySchema = z.object({
   entity: z.literal(FEED_ENTRY_ENTITY),
   seq: z.number().int().positive(),
@@ -20,8 +24,10 @@ export const feedEntrySchema = z.object({
   updatedAt: z.string(),
   /** The stream record's sequence number: a redelivered record is recognised and not numbered twice. */
   streamSeq: z.string(),
-  /** The user item the change is about (its sort key), for the sync layer's local-id look-ups. */
+  /** The user item the change is about (its sort key). */
   itemSortKey: z.string(),
+  /** The device and local id under which a device created the item offline, if one did. */
+  origin: originSchema.optional(),
 });
 
 export type FeedEntry = z.infer<typeof feedEntrySchema>;
@@ -33,25 +39,32 @@ export interface Change {
   op: 'upsert' | 'delete';
   value?: unknown;
   updatedAt: string;
+  /** Only in a sync session's pull, on records the session's device created offline. */
+  localId?: string;
 }
+
 
 export const feedSortKey = (seq: number): string => `${FEED_SORT_PREFIX}${String(seq).padStart(SEQ_DIGITS, '0')}`;
 export const feedEntryKey = (userId: string, seq: number) => ({ PK: userPartitionKey(userId), SK: feedSortKey(seq) });
 /** The sort key just past every entry (for "from the end" queries). */
 export const FEED_SORT_END = `${FEED_SORT_PREFIX}~`;
 
-export function changeOfEntry(entry: FeedEntry): Change {
+/** The public change; `forDevice` adds the local id on items that device created. */
+export function changeOfEntry(entry: FeedEntry, forDevice?: string): Change {
   const change: Change = { seq: entry.seq, type: entry.type, key: entry.key, op: entry.op, updatedAt: entry.updatedAt };
   if (entry.op === 'upsert') change.value = entry.value;
+  if (forDevice !== undefined && entry.origin?.deviceId === forDevice) change.localId = entry.origin.localId;
   return change;
 }
 
 /**
- * Numbers are strictly increasing per user and never reused: at least one more than the last
- * entry, and at least the current time in microseconds, so that numbering does not restart
- * when old entries expire after the retention window.
+ * The next number: one more than the user's last entry, so that two writers racing for a user
+ * (which the single-writer design rules out, see docs/SYNC.md) would collide on the same key
+ * and one would fail, rather than both succeed out of order. When the user has no entry (new,
+ * or every entry expired), numbering starts at the current time in microseconds, above any
+ * number handed out before, so it never restarts below a cursor a device still holds.
  */
-export const nextSeq = (lastSeq: number, nowMs: number): number => Math.max(lastSeq + 1, nowMs * 1000);
+export const nextSeq = (lastSeq: number | undefined, nowMs: number): number => (lastSeq === undefined ? nowMs * 1000 : lastSeq + 1);
 
 /** Stream sequence numbers are decimal strings longer than 2^53; compare them as big integers. */
 export const streamSeqAfter = (candidate: string, last: string | undefined): boolean => last === undefined || BigInt(candidate) > BigInt(last);

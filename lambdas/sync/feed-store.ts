@@ -37,8 +37,12 @@ export async function appendFeedEntry(userId: string, entry: Omit<FeedEntry, 'en
   );
 }
 
-/** Entries after `afterSeq`, oldest first, strongly consistent so a page never skips a committed entry. */
-export async function feedEntriesAfter(userId: string, afterSeq: number, limit: number): Promise<{ entries: FeedEntry[]; more: boolean }> {
+/**
+ * Entries after `afterSeq` (and up to `upToSeq`, when given), oldest first, strongly consistent
+ * so a page never skips a committed entry.
+ */
+export async function feedEntriesAfter(userId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<{ entries: FeedEntry[]; more: boolean }> {
+  if (upToSeq !== undefined && upToSeq <= afterSeq) return { entries: [], more: false };
   const entries: FeedEntry[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -46,7 +50,11 @@ export async function feedEntriesAfter(userId: string, afterSeq: number, limit: 
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':from': feedSortKey(afterSeq + 1), ':to': FEED_SORT_END },
+        ExpressionAttributeValues: {
+          ':pk': userPartitionKey(userId),
+          ':from': feedSortKey(afterSeq + 1),
+          ':to': upToSeq === undefined ? FEED_SORT_END : feedSortKey(upToSeq),
+        },
         ConsistentRead: true,
         Limit: limit + 1 - entries.length,
         ExclusiveStartKey: startKey,

@@ -1,7 +1,7 @@
 import type { ItemChange } from '../events/item-change';
 import { userIdOfPartitionKey } from '../shared/keys';
 import { logger } from '../shared/logger';
-import { type FeedEntry, nextSeq, streamSeqAfter } from './feed-entry';
+import { type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
 import { feedRetentionMs } from './feed-settings';
 import { appendFeedEntry, lastFeedEntry } from './feed-store';
 import { syncedTypeOfEntity } from './synced-types';
@@ -30,6 +30,7 @@ export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<
       updatedAt: typeof stamp === 'string' ? stamp : change.occurredAt,
       streamSeq: change.streamSeq,
       itemSortKey: String(change.keys.SK),
+      ...originOf(image),
     },
   };
 }
@@ -63,7 +64,7 @@ export async function appendChangesToFeed(changes: ItemChange[], now: () => numb
       let index = 0;
       try {
         const last = await lastFeedEntry(userId);
-        let lastSeq = last?.seq ?? 0;
+        let lastSeq = last?.seq;
         let lastStreamSeq = last?.streamSeq;
         for (; index < pending.length; index++) {
           const { changeIndex, entry } = pending[index] as (typeof pending)[number];
@@ -83,4 +84,9 @@ export async function appendChangesToFeed(changes: ItemChange[], now: () => numb
     }),
   );
   return { written, firstFailure };
+}
+
+function originOf(image: Record<string, unknown>): { origin?: FeedEntry['origin'] } {
+  const parsed = originSchema.safeParse(image.origin);
+  return parsed.success ? { origin: parsed.data } : {};
 }

@@ -1,3 +1,4 @@
+import { datasetRecordSyncedType } from '../datasets/dataset-item';
 import { progressSyncedType } from '../progress/progress-item';
 import { watchlistSyncedType } from '../watchlist/watchlist-item';
 import type { SyncedType } from './synced-type';
@@ -6,7 +7,7 @@ import type { SyncedType } from './synced-type';
  * Every user-owned type that joins the change feed. A new user-owned type adds its
  * descriptor here, and its changes reach every device with no other change.
  */
-export const syncedTypes: readonly SyncedType[] = [watchlistSyncedType, progressSyncedType];
+export const syncedTypes: readonly SyncedType[] = [watchlistSyncedType, progressSyncedType, datasetRecordSyncedType];
 
 const byEntity = new Map(syncedTypes.map((t) => [t.entity, t]));
 const byType = new Map(syncedTypes.map((t) => [t.type, t]));

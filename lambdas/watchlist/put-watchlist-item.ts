@@ -1,11 +1,8 @@
-import { requirePlayable } from '../catalog/availability';
-import { getAsset } from '../catalog/asset-store';
 import { nowIso } from '../shared/clock';
 import { httpRoute } from '../shared/http';
 import { assetPathSchema } from '../shared/ids';
-import { addToWatchlist } from './watchlist-store';
+import { addPlayableToWatchlist } from './watchlist-rules';
 
-export const handler = httpRoute({ params: assetPathSchema }, async ({ params, principal }) => {
-  requirePlayable(await getAsset(params.assetId), params.assetId, principal.country);
-  return { body: await addToWatchlist(principal.userId, params.assetId, nowIso()) };
-});
+export const handler = httpRoute({ params: assetPathSchema }, async ({ params, principal }) => ({
+  body: await addPlayableToWatchlist(principal, params.assetId, nowIso()),
+}));

@@ -83,7 +83,14 @@ describe('data stack: table', () => {
       ],
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
-      LocalSecondaryIndexes: Match.absent(),
+      LocalSecondaryIndexes: tableDefinition.localIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      })),
       GlobalSecondaryIndexes: tableDefinition.globalIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: [

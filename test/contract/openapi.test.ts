@@ -8,6 +8,20 @@ vi.hoisted(() => {
 });
 
 import { assetWriteSchema, CATALOG_WRITE_SCOPE, MAX_DURATION_SECONDS, MAX_TITLE_LENGTH } from '../../lambdas/catalog/asset-schemas';
+import {
+  MAX_DATASET_NAME_LENGTH,
+  MAX_DATASETS_PER_USER,
+  MAX_RECORD_BODY_BYTES,
+  MAX_RECORD_KEY_LENGTH,
+  MAX_RECORDS_PER_DATASET,
+  MAX_RECORDS_PER_PAGE,
+  MAX_VALUE_BYTES,
+  MAX_VALUE_DEPTH,
+  MAX_VALUE_NUMBER,
+  MIN_VALUE_MAGNITUDE,
+  NAME_PATTERN,
+} from '../../lambdas/datasets/dataset-limits';
+import { recordWriteSchema } from '../../lambdas/datasets/dataset-schemas';
 import { handler as getHealth } from '../../lambdas/health/get-health';
 import { DEFAULT_MAX_BODY_BYTES, problemResponse } from '../../lambdas/shared/http';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lambdas/shared/paging';
@@ -264,14 +278,15 @@ describe('every operation documents the answers the shared HTTP layer can give',
       const schema = valueAt(`#/paths/${escapePointer(o.path)}/${o.method.toLowerCase()}/responses/200/content/application~1json/schema`);
       return isObject(schema) && schema.type === 'array';
     });
-    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListProgress', 'ListWatchlist']);
+    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListDatasetRecords', 'ListDatasets', 'ListProgress', 'ListWatchlist']);
     for (const op of lists) {
       const names = (op.operation.parameters as JsonObject[]).map((p) => (typeof p.$ref === 'string' ? (valueAt(p.$ref) as JsonObject).name : p.name));
       expect(names.sort()).toEqual(['cursor', 'limit']);
       const headers = valueAt(`#/paths/${escapePointer(op.path)}/get/responses/200/headers`) as JsonObject;
       expect(headers.Link).toBeDefined();
       const schema = valueAt(`#/paths/${escapePointer(op.path)}/get/responses/200/content/application~1json/schema`) as JsonObject;
-      expect(schema.maxItems).toBe(MAX_PAGE_SIZE);
+      // A page of records is capped lower: each may be 32 KiB.
+      expect(schema.maxItems).toBe(op.operationId === 'ListDatasetRecords' ? MAX_RECORDS_PER_PAGE : MAX_PAGE_SIZE);
     }
   });
 });
@@ -286,6 +301,35 @@ describe('documented limits are the limits in the code', () => {
 
   it('body size', () => {
     for (const name of ['AssetWrite', 'ProgressWrite']) expect((valueAt(`#/components/requestBodies/${name}`) as JsonObject)['x-max-body-bytes']).toBe(DEFAULT_MAX_BODY_BYTES);
+  });
+
+  it('datasets', () => {
+    const schema = (name: string) => valueAt(`#/components/schemas/${name}`) as JsonObject;
+    expect(schema('DatasetName')).toMatchObject({ minLength: 1, maxLength: MAX_DATASET_NAME_LENGTH, pattern: NAME_PATTERN.source });
+    expect(schema('RecordKey')).toMatchObject({ minLength: 1, maxLength: MAX_RECORD_KEY_LENGTH, pattern: NAME_PATTERN.source });
+    expect((valueAt('#/components/requestBodies/DatasetRecordWrite') as JsonObject)['x-max-body-bytes']).toBe(MAX_RECORD_BODY_BYTES);
+    expect((schema('DatasetSummary').properties as Record<string, JsonObject>).recordCount).toMatchObject({ maximum: MAX_RECORDS_PER_DATASET });
+    const valueLimits = String(schema('DatasetValue').description);
+    for (const figure of [MAX_VALUE_BYTES, MAX_VALUE_DEPTH, MAX_VALUE_NUMBER, MIN_VALUE_MAGNITUDE]) expect(valueLimits).toContain(String(figure));
+    const limitProblem = documentedProblemTypes.find((t) => t.slug === 'dataset-limit-reached') as unknown as JsonObject;
+    expect(String(limitProblem.description)).toMatch(new RegExp(`${MAX_RECORDS_PER_DATASET} records.*${MAX_DATASETS_PER_USER} datasets`));
+  });
+
+  // A JSON Schema cannot measure a value's JSON size or depth, so these samples stay within them.
+  const recordBodies: Array<[string, unknown]> = [
+    ['a value', { value: { theme: 'dark', volume: 0.5, tags: ['a'] } }],
+    ['a null value', { value: null }],
+    ['a string value', { value: '' }],
+    ['no value', {}],
+    ['an unknown field', { value: 1, version: 2 }],
+    ['an array', [{ value: 1 }]],
+    ['null', null],
+  ];
+
+  it.each(recordBodies)('PutDatasetRecord with %s: the documented schema and the handler agree', (_, body) => {
+    const serverAccepts = recordWriteSchema.safeParse(body).success;
+    const contractAccepts = requestBodyErrors('PUT', '/v1/datasets/{dataset}/records/{key}', body).length === 0;
+    expect(contractAccepts).toBe(serverAccepts);
   });
 
   it('asset fields', () => {

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lib/routes';
+import { MAX_DATASET_NAME_LENGTH, MAX_RECORD_BODY_BYTES, MAX_RECORD_KEY_LENGTH, MAX_VALUE_BYTES, MAX_VALUE_DEPTH } from '../../lambdas/datasets/dataset-limits';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/shared/http';
+import { MAX_PUSH_BODY_BYTES } from '../../lambdas/sync/mutations';
+import { openSession } from '../support/sync';
 import { call, createAsset, newUserId, tokenFor } from '../support/api';
 import { itemsOfUser } from '../support/table';
 
@@ -12,7 +16,16 @@ const authenticated = routes.filter((r) => r.auth === 'jwt');
 const bodyExamples: Record<string, unknown> = {
   PutProgress: { progress: 10 },
   PutAsset: { title: 'A title' },
+  PutDatasetRecord: { value: { theme: 'dark' } },
+  OpenSyncSession: { deviceId: 'phone' },
 };
+/** Routes that take larger bodies than DEFAULT_MAX_BODY_BYTES. */
+const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES };
+
+/** A concrete path for a route: the given asset id, valid names on dataset routes, a well-formed session id. */
+const someSessionId: string = randomUUID();
+const fillPath = (path: string, assetId = '', sessionId = someSessionId) =>
+  path.replace('{assetId}', assetId).replace('{dataset}', 'settings').replace('{key}', 'theme').replace('{sessionId}', sessionId);
 
 interface Problem {
   type: string;
@@ -30,7 +43,7 @@ async function expectProblem(response: Awaited<ReturnType<typeof call>>, status:
 }
 
 describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('bad input on %s', (_label, route) => {
-  const withId = (id: string) => route.path.replace('{assetId}', id);
+  const withId = (id: string) => fillPath(route.path, id);
 
   it('rejects an id that is not a UUID, naming path.assetId', async () => {
     if (!route.path.includes('{assetId}')) return;
@@ -41,6 +54,23 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
     }
     expect(await itemsOfUser(userId)).toEqual([]);
   });
+
+  if (route.path.includes('{dataset}')) {
+    it('rejects a dataset name or record key with a character outside [A-Za-z0-9_.:-] or over its length, naming path.dataset or path.key', async () => {
+      const userId = newUserId();
+      const token = await tokenFor(userId);
+      const bad = ['a%20b', 'a%23b', 'a%2Fb', 'caf%C3%A9', '%00', "x'%20OR%20'1'%3D'1"];
+      for (const name of [...bad, 'd'.repeat(MAX_DATASET_NAME_LENGTH + 1)]) {
+        await expectProblem(await call(route.method, route.path.replace('{dataset}', name).replace('{key}', 'theme'), { token, body: bodyExamples[route.id] }), 400, 'path.dataset');
+      }
+      if (route.path.includes('{key}')) {
+        for (const key of [...bad, 'k'.repeat(MAX_RECORD_KEY_LENGTH + 1)]) {
+          await expectProblem(await call(route.method, route.path.replace('{dataset}', 'settings').replace('{key}', key), { token, body: bodyExamples[route.id] }), 400, 'path.key');
+        }
+      }
+      expect(await itemsOfUser(userId)).toEqual([]);
+    });
+  }
 
   it('rejects unknown query parameters', async () => {
     const userId = newUserId();
@@ -54,25 +84,27 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
     const userId = newUserId();
     const token = await tokenFor(userId, { scopes: ['catalog:write'] });
     const assetId = await createAsset();
-    const huge = JSON.stringify({ progress: 1, title: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) });
+    const huge = JSON.stringify({ progress: 1, title: 'x'.repeat(maxBodyBytes[route.id] ?? DEFAULT_MAX_BODY_BYTES) });
     await expectProblem(await call(route.method, withId(assetId), { token, rawBody: huge, headers: { 'content-type': 'application/json' } }), 413, 'body');
     expect(await itemsOfUser(userId)).toEqual([]);
   });
 
-  if (route.method === 'GET' && !route.path.includes('{assetId}')) {
+  if (route.method === 'GET' && !route.path.endsWith('}')) {
     it('rejects a limit out of range or not a number, and a forged cursor', async () => {
       const token = await tokenFor(newUserId());
+      // A session's pull checks its cursor only once the session is known to be the caller's.
+      const listPath = route.path.includes('{sessionId}') ? fillPath(route.path, '', (await openSession(token, 'phone')).sessionId) : fillPath(route.path);
       for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1.5']) {
-        await expectProblem(await call('GET', `${route.path}?${query}`, { token }), 400, 'query.limit');
+        await expectProblem(await call('GET', `${listPath}?${query}`, { token }), 400, 'query.limit');
       }
       for (const cursor of ['garbage', Buffer.from('{"after":"PROGRESS#x"}').toString('base64url'), Buffer.from('{"after":"OTHER#1"}').toString('base64url')]) {
-        const response = await call('GET', `${route.path}?cursor=${cursor}`, { token });
+        const response = await call('GET', `${listPath}?cursor=${cursor}`, { token });
         if (response.status !== 400) {
           // A cursor of the right kind for another list is refused too; never a 500.
           expect(response.status).toBeLessThan(500);
         }
       }
-      await expectProblem(await call('GET', `${route.path}?cursor=garbage`, { token }), 400, 'query.cursor');
+      await expectProblem(await call('GET', `${listPath}?cursor=garbage`, { token }), 400, 'query.cursor');
     });
   }
 });
@@ -95,6 +127,21 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
       ['a boolean', { body: { progress: true } }, 400, 'body.progress'],
       ['a number past the safe range', { rawBody: '{"progress": 1e400}', headers: { 'content-type': 'application/json' } }, 400, 'body.progress'],
     );
+  } else if (route.id === 'PutDatasetRecord') {
+    const json = (rawBody: string) => ({ rawBody, headers: { 'content-type': 'application/json' } });
+    const nested = (depth: number): unknown => (depth === 0 ? 1 : [nested(depth - 1)]);
+    cases.push(
+      ['no value', { body: {} }, 400, 'body.value'],
+      ['a value one byte over the limit', { body: { value: 'x'.repeat(MAX_VALUE_BYTES - 1) } }, 400, 'body.value'],
+      ['a value nested one level too deep', { body: { value: nested(MAX_VALUE_DEPTH + 1) } }, 400, 'body.value'],
+      ['a value nested thousands deep', json(`{"value": ${'['.repeat(15_000)}${']'.repeat(15_000)}}`), 400, 'body.value'],
+      ['a number past the double range', json('{"value": [1e400]}'), 400, 'body.value'],
+      ['an integer too large to be exact', json('{"value": {"id": 9007199254740993}}'), 400, 'body.value'],
+      ['an empty member name', { body: { value: { '': 1 } } }, 400, 'body.value'],
+      ['a lone surrogate', json('{"value": "\\ud800"}'), 400, 'body.value'],
+    );
+  } else if (route.id === 'OpenSyncSession') {
+    cases.push(['a number where a device id belongs', { body: { deviceId: 42 } }, 400, 'body.deviceId']);
   } else {
     cases.push(['a number where a string belongs', { body: { title: 42 } }, 400, 'body.title']);
   }
@@ -105,7 +152,7 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
       const token = await tokenFor(userId, { scopes: ['catalog:write'] });
       const assetId = await createAsset({ durationSeconds: 100 });
       const before = await call('GET', `/v1/catalog/assets/${assetId}`, { token });
-      await expectProblem(await call(route.method, route.path.replace('{assetId}', assetId), { token, ...request }), status, field);
+      await expectProblem(await call(route.method, fillPath(route.path, assetId), { token, ...request }), status, field);
       expect(await itemsOfUser(userId)).toEqual([]);
       expect((await call('GET', `/v1/catalog/assets/${assetId}`, { token })).json).toEqual(before.json);
     });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { userPartitionKey } from '../../lambdas/shared/keys';
 import { endpoints } from './api';
 
@@ -13,4 +13,9 @@ export async function itemsOfUser(userId: string): Promise<Record<string, unknow
     new QueryCommand({ TableName: endpoints.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': userPartitionKey(userId) }, ConsistentRead: true }),
   );
   return output.Items ?? [];
+}
+
+/** Writes an item straight into the table, for a state the API would take too long to build. */
+export async function putItem(item: Record<string, unknown>): Promise<void> {
+  await client.send(new PutCommand({ TableName: endpoints.tableName, Item: item }));
 }

@@ -8,10 +8,10 @@ beforeAll(async () => {
 });
 
 describe('feed numbering', () => {
-  it('is strictly increasing and never below the clock in microseconds', () => {
-    expect(nextSeq(0, 1_000)).toBe(1_000_000);
+  it('continues from the last entry, and starts at the clock in microseconds when there is none', () => {
+    expect(nextSeq(undefined, 1_000)).toBe(1_000_000);
     expect(nextSeq(5_000_000, 1_000)).toBe(5_000_001);
-    expect(nextSeq(1_000_000, 1_000)).toBe(1_000_001);
+    expect(nextSeq(5_000_000, 9_000_000)).toBe(5_000_001);
   });
 
   it('pads sort keys so that string order is number order', () => {

@@ -1,0 +1,235 @@
+import { type AttributeValue, type CancellationReason, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { documentClient, tableName } from '../shared/dynamo';
+import { type Page, queryUserItems } from '../shared/user-items';
+import {
+  DATASET_COUNT_ENTITY,
+  DATASET_META_SORT_PREFIX,
+  type DatasetRecord,
+  type DatasetSummary,
+  datasetCountKey,
+  datasetMetaKey,
+  datasetRecordFromItem,
+  datasetRecordKey,
+  datasetSummaryFromItem,
+  newDatasetItem,
+  newDatasetRecordItem,
+  recordSortPrefix,
+} from './dataset-item';
+import { MAX_DATASETS_PER_USER, MAX_RECORDS_PER_DATASET, MAX_RECORDS_PER_PAGE } from './dataset-limits';
+
+/**
+ * Records, and the counters that keep the limits. A write that creates or deletes a record
+ * changes the dataset's count in the same transaction, with a condition on that count, so no
+ * interleaving of devices can pass a limit or lose a count. A write to an existing record is
+ * one conditional UpdateItem and leaves the dataset item alone: a transaction would double
+ * its cost and make every write in a dataset contend for one item. The price is that a
+ * dataset's `updatedAt` moves only when records are created or deleted; a device that wants
+ * every change follows the change feed, where each record write appears.
+ */
+
+export interface VersionMismatch {
+  outcome: 'version-mismatch';
+  /** The record as stored now, or null when there is none. */
+  current: DatasetRecord | null;
+}
+
+export interface LimitReached {
+  outcome: 'limit-reached';
+  limit: 'records-per-dataset' | 'datasets-per-user';
+}
+
+export type RecordWrite = { outcome: 'written'; record: DatasetRecord } | VersionMismatch | LimitReached;
+export type RecordRemoval = { outcome: 'deleted' } | { outcome: 'absent' } | VersionMismatch;
+
+/**
+ * A retry only happens when another request changed the same record or dataset between two
+ * of ours (or DynamoDB reported a transaction conflict), so each one means someone else made
+ * progress; running out of attempts takes sustained contention on one dataset.
+ */
+const MAX_ATTEMPTS = 8;
+const RETRY = Symbol('retry');
+
+export async function getRecord(userId: string, dataset: string, key: string): Promise<DatasetRecord | undefined> {
+  const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: datasetRecordKey(userId, dataset, key), ConsistentRead: true }));
+  return output.Item ? datasetRecordFromItem(output.Item) : undefined;
+}
+
+/** Ordered by key. A dataset without records (never created, or emptied) is an empty list. */
+export function listRecords(userId: string, dataset: string, limit: number, afterSortKey: string | undefined): Promise<Page<DatasetRecord>> {
+  return queryUserItems(userId, recordSortPrefix(dataset), Math.min(limit, MAX_RECORDS_PER_PAGE), afterSortKey, datasetRecordFromItem);
+}
+
+/** Ordered by name; one small item per dataset, records are not read. */
+export function listDatasets(userId: string, limit: number, afterSortKey: string | undefined): Promise<Page<DatasetSummary>> {
+  return queryUserItems(userId, DATASET_META_SORT_PREFIX, limit, afterSortKey, datasetSummaryFromItem);
+}
+
+/**
+ * Creates or replaces a record. With `expectedVersion` it writes only over that version of
+ * an existing record; otherwise the last write wins. A refusal writes nothing. The update is
+ * tried first because rewriting a record is the common case (one write); a creation also
+ * pays for that failed conditional write.
+ */
+export async function putRecord(userId: string, dataset: string, key: string, value: unknown, expectedVersion: number | undefined, now: string): Promise<RecordWrite> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    await backOff(attempt);
+    const updated = await updateExistingRecord(userId, dataset, key, value, expectedVersion, now);
+    if (updated !== 'absent') return updated;
+    if (expectedVersion !== undefined) return { outcome: 'version-mismatch', current: null };
+    const created = await createRecord(userId, dataset, key, value, now);
+    if (created !== RETRY) return created;
+  }
+  throw new Error(`writing dataset record ${dataset}/${key} kept colliding with other writes`);
+}
+
+/** Deleting an absent record without `expectedVersion` is a success that writes nothing. */
+export async function deleteRecord(userId: string, dataset: string, key: string, expectedVersion: number | undefined, now: string): Promise<RecordRemoval> {
+  const deleteOp = { Delete: { TableName: tableName, Key: datasetRecordKey(userId, dataset, key), ...versionCondition(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    await backOff(attempt);
+    const notLast = await transact([
+      deleteOp,
+      {
+        Update: {
+          TableName: tableName,
+          Key: datasetMetaKey(userId, dataset),
+          UpdateExpression: 'SET recordCount = recordCount - :one, updatedAt = :now',
+          ConditionExpression: 'recordCount > :one',
+          ExpressionAttributeValues: { ':one': 1, ':now': now },
+        },
+      },
+    ]);
+    if (notLast === undefined) return { outcome: 'deleted' };
+    if (isConditionFailure(notLast[0])) return recordRefusal(notLast[0], expectedVersion);
+    if (!isConditionFailure(notLast[1])) continue;
+    // The dataset's last record: the dataset goes with it and frees its place among the
+    // user's datasets (there is no other way to delete a dataset).
+    const last = await transact([
+      deleteOp,
+      { Delete: { TableName: tableName, Key: datasetMetaKey(userId, dataset), ConditionExpression: 'recordCount = :one', ExpressionAttributeValues: { ':one': 1 } } },
+      {
+        Update: {
+          TableName: tableName,
+          Key: datasetCountKey(userId),
+          UpdateExpression: 'SET datasetCount = datasetCount - :one',
+          ConditionExpression: 'datasetCount >= :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ]);
+    if (last === undefined) return { outcome: 'deleted' };
+    if (isConditionFailure(last[0])) return recordRefusal(last[0], expectedVersion);
+  }
+  throw new Error(`deleting dataset record ${dataset}/${key} kept colliding with other writes`);
+}
+
+/** One conditional write; 'absent' when there is no record to update. */
+async function updateExistingRecord(
+  userId: string,
+  dataset: string,
+  key: string,
+  value: unknown,
+  expectedVersion: number | undefined,
+  now: string,
+): Promise<RecordWrite | 'absent'> {
+  const condition = versionCondition(expectedVersion);
+  try {
+    const output = await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: datasetRecordKey(userId, dataset, key),
+        UpdateExpression: 'SET #value = :value, #version = #version + :one, updatedAt = :now',
+        ConditionExpression: condition.ConditionExpression,
+        ExpressionAttributeNames: { '#version': 'version', '#value': 'value' },
+        ExpressionAttributeValues: { ...(condition.ExpressionAttributeValues ?? {}), ':value': value, ':one': 1, ':now': now },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { outcome: 'written', record: datasetRecordFromItem(output.Attributes ?? {}) };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return error.Item === undefined ? 'absent' : { outcome: 'version-mismatch', current: datasetRecordFromItem(unmarshall(error.Item)) };
+  }
+}
+
+/** Version 1 of a record, counted in its dataset; the dataset is created with its first record. */
+async function createRecord(userId: string, dataset: string, key: string, value: unknown, now: string): Promise<RecordWrite | typeof RETRY> {
+  const item = newDatasetRecordItem(userId, dataset, key, value, now);
+  const putOp = { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+  const written: RecordWrite = { outcome: 'written', record: datasetRecordFromItem(item) };
+
+  const intoExisting = await transact([
+    putOp,
+    {
+      Update: {
+        TableName: tableName,
+        Key: datasetMetaKey(userId, dataset),
+        UpdateExpression: 'SET recordCount = recordCount + :one, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND recordCount < :max',
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ':max': MAX_RECORDS_PER_DATASET },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+  ]);
+  if (intoExisting === undefined) return written;
+  // The record appeared meanwhile: the next attempt updates it instead.
+  if (isConditionFailure(intoExisting[0]) || !isConditionFailure(intoExisting[1])) return RETRY;
+  if (intoExisting[1]?.Item !== undefined) return { outcome: 'limit-reached', limit: 'records-per-dataset' };
+
+  const intoNew = await transact([
+    putOp,
+    { Put: { TableName: tableName, Item: newDatasetItem(userId, dataset, 1, now), ConditionExpression: 'attribute_not_exists(PK)' } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: datasetCountKey(userId),
+        UpdateExpression: 'SET entity = :entity, datasetCount = if_not_exists(datasetCount, :zero) + :one',
+        ConditionExpression: 'attribute_not_exists(datasetCount) OR datasetCount < :max',
+        ExpressionAttributeValues: { ':entity': DATASET_COUNT_ENTITY, ':zero': 0, ':one': 1, ':max': MAX_DATASETS_PER_USER },
+      },
+    },
+  ]);
+  if (intoNew === undefined) return written;
+  // Only the count refused: every other failure means the record or the dataset appeared meanwhile.
+  if (isConditionFailure(intoNew[2]) && !isConditionFailure(intoNew[0]) && !isConditionFailure(intoNew[1])) return { outcome: 'limit-reached', limit: 'datasets-per-user' };
+  return RETRY;
+}
+
+function versionCondition(expectedVersion: number | undefined) {
+  return expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_exists(PK)' }
+    : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } };
+}
+
+function recordRefusal(reason: CancellationReason | undefined, expectedVersion: number | undefined): RecordRemoval {
+  const stored = reason?.Item;
+  if (stored !== undefined) return { outcome: 'version-mismatch', current: datasetRecordFromItem(unmarshall(stored as Record<string, AttributeValue>)) };
+  return expectedVersion === undefined ? { outcome: 'absent' } : { outcome: 'version-mismatch', current: null };
+}
+
+const isConditionFailure = (reason: CancellationReason | undefined): boolean => reason?.Code === 'ConditionalCheckFailed';
+
+/** Cancellation codes that say "try again" rather than "this request is wrong". */
+const TRANSIENT = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** Undefined when the transaction committed; otherwise why each item was refused. */
+async function transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<CancellationReason[] | undefined> {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    if (reasons.length === 0 || (!reasons.some(isConditionFailure) && !reasons.every((r) => TRANSIENT.has(r.Code ?? '')))) throw error;
+    return reasons;
+  }
+}
+
+/** Jittered and growing, so colliding writers spread out; none before the first attempt. */
+async function backOff(attempt: number): Promise<void> {
+  if (attempt === 0) return;
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+}
