@@ -38,11 +38,12 @@ export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<
 /**
  * Numbers the changes of each user in stream order and appends them to the user's feed.
  *
- * Why this is gap-free: all of a user's items share one partition key, so the stream delivers
- * their changes in commit order, one batch at a time. Within a user, entries are written one
- * after another, each committed before the next number is chosen, so entries become visible in
- * number order and a reader that has seen number n can never later find an entry below n.
- * A redelivered change is recognised by its stream sequence number and not numbered twice.
+ * Why this is gap-free: a user's items stay in one partition (the table's LSI sees to that), so
+ * their changes reach one invocation at a time, each item's changes in commit order. Within a
+ * user, entries are written one after another, each committed before the next number is
+ * chosen, so entries become visible in number order and a reader that has seen number n can
+ * never later find an entry below n. A redelivered change is recognised by its stream sequence
+ * number and not numbered twice. docs/SYNC.md has the whole argument.
  *
  * Users are independent, so they are processed in parallel. Returns the entries written and the
  * index of the first change whose entry could not be written (changes.length when none).
