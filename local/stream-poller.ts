@@ -3,9 +3,11 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  ExpiredIteratorException,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
   type Shard,
+  TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -111,7 +113,18 @@ export class StreamPoller {
       state.closed = true;
       return 0;
     }
-    const out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize }));
+    let out: Awaited<ReturnType<typeof this.getRecords>>;
+    try {
+      out = await this.getRecords(state.iterator);
+    } catch (error) {
+      // DynamoDB Local sometimes invalidates an iterator (seen after a cancelled transaction on a
+      // quiet stream); a fresh one from the last position handled reads on without loss.
+      if (error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException) {
+        state.iterator = undefined;
+        return 0;
+      }
+      throw error;
+    }
     const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
     if (records.length > 0) {
       const done = await this.deliver(records);
@@ -126,6 +139,10 @@ export class StreamPoller {
     state.iterator = out.NextShardIterator;
     if (!state.iterator) state.closed = true;
     return records.length;
+  }
+
+  private getRecords(iterator: string) {
+    return this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.batchSize }));
   }
 
   /**
@@ -175,6 +192,9 @@ export class StreamPoller {
       eventSourceARN: this.options.streamArn,
       dynamodb: {
         ...(dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
+        Keys: normalizeImage(dynamodb?.Keys),
+        NewImage: normalizeImage(dynamodb?.NewImage),
+        OldImage: normalizeImage(dynamodb?.OldImage),
         ApproximateCreationDateTime: approx instanceof Date ? Math.floor(approx.getTime() / 1000) : (approx as number | undefined),
       },
     } as DynamoDBRecord;
@@ -207,3 +227,23 @@ function orderParentsFirst(shards: Shard[]): Shard[] {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Image = Record<string, unknown> | undefined;
+
+/**
+ * DynamoDB Local's stream writes an empty map as `{}` rather than `{"M":{}}`; Lambda events from
+ * DynamoDB carry the typed form, so the poller hands on that.
+ */
+function normalizeImage(image: Image): never {
+  if (image === undefined) return undefined as never;
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, normalizeValue(value)])) as never;
+}
+
+function normalizeValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const typed = value as Record<string, unknown>;
+  if (Object.keys(typed).length === 0) return { M: {} };
+  if (typed.M !== undefined && typeof typed.M === 'object' && typed.M !== null) return { M: normalizeImage(typed.M as Record<string, unknown>) };
+  if (Array.isArray(typed.L)) return { L: typed.L.map(normalizeValue) };
+  return value;
+}

@@ -49,7 +49,12 @@ describe('GET /v1/changes', () => {
     await waitForChanges(token, (await pull(token)).cursor, 0);
 
     const first = await pullAll(token, undefined, 1);
-    const state = new Map(first.changes.filter((c) => c.op === 'upsert').map((c) => [`${c.type}/${c.key}`, c.value]));
+    // A device applies changes in order: the snapshot, then any feed entries after its head.
+    const state = new Map<string, unknown>();
+    for (const c of first.changes) {
+      if (c.op === 'upsert') state.set(`${c.type}/${c.key}`, c.value);
+      else state.delete(`${c.type}/${c.key}`);
+    }
     expect([...state.keys()].sort()).toEqual([`progress/${assets[0]}`, `watchlist/${assets[0]}`, `watchlist/${assets[1]}`].sort());
 
     await call('PUT', `/v1/progress/${assets[1]}`, { token, body: { progress: 7 } });
@@ -136,6 +141,18 @@ describe('GET /v1/changes', () => {
     expect((stale.json as { type: string }).type).toBe('urn:playhead:problem:cursor-expired');
     const recent = await call('GET', `/v1/changes?since=${craftCursor(alice.userId, 0, Date.now() - 29 * 24 * 3600 * 1000)}`, { token: alice.token });
     expect(recent.status).toBe(200);
+  });
+
+  it('carries dataset records, empty objects and lists included', async () => {
+    const { token, start } = await freshUser();
+    const value = { empty: {}, nested: { inner: {} }, list: [], items: [{}] };
+    expect((await call('PUT', '/v1/datasets/prefs/records/layout', { token, body: { value } })).status).toBe(200);
+    expect((await call('PUT', '/v1/datasets/prefs/records/blank', { token, body: { value: {} } })).status).toBe(200);
+    const changes = await waitForChanges(token, start, 2);
+    expect(changes.map((c) => [c.type, c.key, (c.value as { value: unknown }).value])).toEqual([
+      ['dataset-record', 'prefs/layout', value],
+      ['dataset-record', 'prefs/blank', {}],
+    ]);
   });
 
   it("never shows another user's changes", async () => {
