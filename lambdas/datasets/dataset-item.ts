@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
+import type { Origin } from '../sync/feed-entry';
 import type { SyncedType } from '../sync/synced-type';
 
 /**
@@ -71,8 +72,8 @@ export const isRecordSortKeyOf =
 export const isDatasetMetaSortKey = (sortKey: string): boolean => sortKey.startsWith(DATASET_META_SORT_PREFIX) && sortKey.length > DATASET_META_SORT_PREFIX.length;
 
 /** A record as first written: version 1. */
-export function newDatasetRecordItem(userId: string, dataset: string, key: string, value: unknown, now: string) {
-  return { ...datasetRecordKey(userId, dataset, key), entity: DATASET_RECORD_ENTITY, dataset, key, value, version: 1, updatedAt: now };
+export function newDatasetRecordItem(userId: string, dataset: string, key: string, value: unknown, now: string, origin?: Origin) {
+  return { ...datasetRecordKey(userId, dataset, key), entity: DATASET_RECORD_ENTITY, dataset, key, value, version: 1, updatedAt: now, ...(origin ? { origin } : {}) };
 }
 
 export function newDatasetItem(userId: string, dataset: string, recordCount: number, now: string) {

@@ -2,6 +2,7 @@ import { type AttributeValue, type CancellationReason, ConditionalCheckFailedExc
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
+import type { Origin } from '../sync/feed-entry';
 import { type Page, queryUserItems } from '../shared/user-items';
 import {
   DATASET_COUNT_ENTITY,
@@ -72,13 +73,22 @@ export function listDatasets(userId: string, limit: number, afterSortKey: string
  * tried first because rewriting a record is the common case (one write); a creation also
  * pays for that failed conditional write.
  */
-export async function putRecord(userId: string, dataset: string, key: string, value: unknown, expectedVersion: number | undefined, now: string): Promise<RecordWrite> {
+export async function putRecord(
+  userId: string,
+  dataset: string,
+  key: string,
+  value: unknown,
+  expectedVersion: number | undefined,
+  now: string,
+  /** Set when a device created the record offline under its own local id. */
+  origin?: Origin,
+): Promise<RecordWrite> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     await backOff(attempt);
     const updated = await updateExistingRecord(userId, dataset, key, value, expectedVersion, now);
     if (updated !== 'absent') return updated;
     if (expectedVersion !== undefined) return { outcome: 'version-mismatch', current: null };
-    const created = await createRecord(userId, dataset, key, value, now);
+    const created = await createRecord(userId, dataset, key, value, now, origin);
     if (created !== RETRY) return created;
   }
   throw new Error(`writing dataset record ${dataset}/${key} kept colliding with other writes`);
@@ -156,8 +166,8 @@ async function updateExistingRecord(
 }
 
 /** Version 1 of a record, counted in its dataset; the dataset is created with its first record. */
-async function createRecord(userId: string, dataset: string, key: string, value: unknown, now: string): Promise<RecordWrite | typeof RETRY> {
-  const item = newDatasetRecordItem(userId, dataset, key, value, now);
+async function createRecord(userId: string, dataset: string, key: string, value: unknown, now: string, origin?: Origin): Promise<RecordWrite | typeof RETRY> {
+  const item = newDatasetRecordItem(userId, dataset, key, value, now, origin);
   const putOp = { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
   const written: RecordWrite = { outcome: 'written', record: datasetRecordFromItem(item) };
 

@@ -1,3 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { refusal } from '../datasets/dataset-http';
+import { datasetRecordFeedKey } from '../datasets/dataset-item';
+import { datasetNameSchema, datasetValueSchema, recordKeySchema } from '../datasets/dataset-schemas';
+import { deleteRecord, getRecord, putRecord } from '../datasets/dataset-store';
 import { assetIdSchema } from '../shared/ids';
 import { HttpProblem } from '../shared/problem';
 import { progressWriteSchema } from '../progress/progress-item';
@@ -5,6 +11,8 @@ import { recordProgress } from '../progress/progress-rules';
 import { deleteProgress } from '../progress/progress-store';
 import { addPlayableToWatchlist } from '../watchlist/watchlist-rules';
 import { removeFromWatchlist } from '../watchlist/watchlist-store';
+import type { Origin } from './feed-entry';
+import { claimLocalId, findLocalId } from './local-id-store';
 import type { Mutation, MutationApplier, MutationContext } from './mutations';
 
 function invalid(context: MutationContext, name: string, message: string): HttpProblem {
@@ -44,5 +52,76 @@ const progress: MutationApplier = async (context, mutation) => {
   return { id: mutation.id, status: 'applied', type: 'progress', key: assetId, value: entry };
 };
 
+const DATASET_RECORD = 'dataset-record';
+
+/** `<dataset>/<key>` → its two parts, each checked like the dataset routes check them. */
+function datasetRecordAddress(context: MutationContext, address: string): { dataset: string; key: string } {
+  const [dataset, key, ...rest] = address.split('/');
+  const parsedDataset = datasetNameSchema.safeParse(dataset);
+  const parsedKey = recordKeySchema.safeParse(key);
+  if (rest.length > 0 || !parsedDataset.success || !parsedKey.success) throw invalid(context, 'key', 'must be <dataset>/<key>, each 1-256 characters of A-Z a-z 0-9 _ . : -');
+  return { dataset: parsedDataset.data, key: parsedKey.data };
+}
+
+/**
+ * App records with versions. A `baseVersion` other than the server's is a conflict answered
+ * with the server's record. A record created offline comes with a `localId` and a `dataset`;
+ * the server assigns its key once, so a push sent again reuses it.
+ */
+const datasetRecord: MutationApplier = async (context, mutation) => {
+  const userId = context.principal.userId;
+  const nowMs = Date.parse(context.now);
+  let address: { dataset: string; key: string };
+  let origin: Origin | undefined;
+  if (mutation.key !== undefined) {
+    if (mutation.localId !== undefined) throw invalid(context, 'localId', 'goes without a key: send one or the other');
+    address = datasetRecordAddress(context, mutation.key);
+  } else if (mutation.localId !== undefined) {
+    if (mutation.op === 'delete') {
+      const known = await findLocalId(userId, context.deviceId, mutation.localId);
+      // Never pushed before: there is nothing on the server to delete.
+      if (!known) return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: '', localId: mutation.localId };
+      address = datasetRecordAddress(context, known.key);
+    } else {
+      const dataset = datasetNameSchema.safeParse(mutation.dataset);
+      if (!dataset.success) throw invalid(context, 'dataset', 'names the dataset the new record goes to');
+      const claimed = await claimLocalId(userId, context.deviceId, mutation.localId, DATASET_RECORD, datasetRecordFeedKey(dataset.data, randomUUID()), nowMs);
+      if (claimed === undefined) throw invalid(context, 'localId', 'was already used by this device for a record of another type');
+      address = datasetRecordAddress(context, claimed);
+    }
+    origin = { deviceId: context.deviceId, localId: mutation.localId };
+  } else {
+    throw invalid(context, 'key', 'is required (or a localId, for a record created offline)');
+  }
+  const publicKey = datasetRecordFeedKey(address.dataset, address.key);
+  const localId = origin ? { localId: origin.localId } : {};
+
+  if (mutation.op === 'delete') {
+    const removed = await deleteRecord(userId, address.dataset, address.key, mutation.baseVersion, context.now);
+    if (removed.outcome === 'version-mismatch' && removed.current !== null) {
+      return { id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: removed.current };
+    }
+    // Deleted now, or already gone (a push sent again): either way the record is gone.
+    return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId };
+  }
+
+  const value = datasetValueSchema.safeParse(mutation.value);
+  if (!value.success) throw invalid(context, 'value', value.error.issues[0]?.message ?? 'is not a valid record value');
+  if (origin) {
+    // A push sent again after its answer was lost: the record exists already.
+    const existing = await getRecord(userId, address.dataset, address.key);
+    if (existing) return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: existing };
+  }
+  const written = await putRecord(userId, address.dataset, address.key, value.data, mutation.baseVersion, context.now, origin);
+  if (written.outcome === 'written') return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: written.record };
+  if (written.outcome === 'limit-reached') throw refusal(written, address.dataset);
+  const current = written.current;
+  // The same write already applied by this push's first sending: report it as applied.
+  const alreadyApplied =
+    current !== null && mutation.baseVersion !== undefined && current.version === mutation.baseVersion + 1 && isDeepStrictEqual(current.value, value.data);
+  if (alreadyApplied) return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: current };
+  return { id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current };
+};
+
 /** Every synced type a device may push, by its feed type name. */
-export const mutationAppliers: Record<string, MutationApplier> = { watchlist, progress };
+export const mutationAppliers: Record<string, MutationApplier> = { watchlist, progress, [DATASET_RECORD]: datasetRecord };

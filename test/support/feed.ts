@@ -10,6 +10,7 @@ export interface Change {
   op: 'upsert' | 'delete';
   value?: unknown;
   updatedAt: string;
+  localId?: string;
 }
 export interface ChangesPage {
   changes: Change[];
