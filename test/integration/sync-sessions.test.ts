@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { syncDeviceKey } from '../../lambdas/sync/sync-session-item';
+import { syncDeviceKey, syncSessionKey } from '../../lambdas/sync/sync-session-item';
 import { call, createAsset, endpoints, newAssetId, newUserId, tokenFor } from '../support/api';
 import { pull, waitForChanges } from '../support/feed';
 import { complete, openSession, pullWindow, push } from '../support/sync';
@@ -163,5 +163,42 @@ describe('sync sessions', () => {
       expect(response.status).toBe(400);
       expect((response.json as { errors: { field: string }[] }).errors[0]?.field).toBe('body.deviceId');
     }
+  });
+});
+
+describe('sync bookkeeping lifetimes', () => {
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: endpoints.dynamodb, region: endpoints.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+
+  it('expires sessions: a session past its time answers 404 on every step', async () => {
+    const userId = newUserId('expiry');
+    const token = await tokenFor(userId);
+    const session = await openSession(token, 'phone');
+    await documents.send(
+      new UpdateCommand({
+        TableName: endpoints.tableName,
+        Key: syncSessionKey(userId, session.sessionId),
+        UpdateExpression: 'SET expiresAtMs = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+      }),
+    );
+    expect((await call('GET', `/v1/sync/sessions/${session.sessionId}/pull`, { token })).status).toBe(404);
+    expect((await call('POST', `/v1/sync/sessions/${session.sessionId}/complete`, { token })).status).toBe(404);
+  });
+
+  it('keeps the localId mapping for the retention window and the origin on the record itself', async () => {
+    const userId = newUserId('mapping');
+    const token = await tokenFor(userId);
+    const session = await openSession(token, 'phone');
+    const [result] = await push(token, session.sessionId, [{ id: 'm1', type: 'dataset-record', op: 'upsert', localId: 'n1', dataset: 'notes', value: 'hi' }]);
+    const items = await itemsOfUser(userId);
+    const mapping = items.find((i) => i.entity === 'local-id');
+    const retentionSeconds = 30 * 24 * 3600;
+    expect(mapping).toMatchObject({ type: 'dataset-record', key: result?.key });
+    expect(Math.abs(Number(mapping?.expiresAt) - (Date.now() / 1000 + retentionSeconds))).toBeLessThan(120);
+    const record = items.find((i) => i.entity === 'dataset-record');
+    expect(record?.origin).toEqual({ deviceId: 'phone', localId: 'n1' });
+    expect(record).not.toHaveProperty('expiresAt');
   });
 });
