@@ -1,22 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { stateFiles } from '../../local/paths';
+import type { Change } from '../../lambdas/sync/feed-entry';
+import type { ChangesPage } from '../../lambdas/sync/feed-reader';
 import { call } from './api';
 
-export interface Change {
-  seq: number;
-  type: string;
-  key: string;
-  op: 'upsert' | 'delete';
-  value?: unknown;
-  updatedAt: string;
-  localId?: string;
-}
-export interface ChangesPage {
-  changes: Change[];
-  cursor: string;
-  hasMore: boolean;
-}
+export type { Change } from '../../lambdas/sync/feed-entry';
+export type { ChangesPage } from '../../lambdas/sync/feed-reader';
 
 export async function pull(token: string, since?: string, limit?: number): Promise<ChangesPage> {
   const query = new URLSearchParams();
