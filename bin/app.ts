@@ -1,7 +1,8 @@
 /**
  * The CDK app (`npm run synth`, `npm run deploy`). Configuration through context (-c key=value
  * or cdk.json): jwtIssuer and jwtAudience of the identity provider (both or neither; neither
- * creates a Cognito user pool), countryClaim (the token claim that carries the country).
+ * creates a Cognito user pool), countryClaim (the token claim that carries the country),
+ * feedRetentionDays (how long the change feed keeps changes; default 30).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -13,7 +13,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../lambdas/shared/principal';
 import { PlayheadFunction } from './playhead-function';
-import { FEED_CURSOR_SECRET_ENV, type QueueName, queueDefinitions } from './queue-definitions';
+import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from './queue-definitions';
 import { consumers, type RouteDefinition, routes } from './routes';
 import { streamRouterSettings } from './stream-settings';
 
@@ -52,6 +52,11 @@ export class PlayheadApiStack extends Stack {
 
     const { authorizer, defaultCountryClaim } = this.jwtAuthorizer();
     const countryClaim = stringContext(this, 'countryClaim') ?? defaultCountryClaim;
+    // The stream router (which sets each feed entry's expiry) and the routes (which refuse older
+    // cursors) must agree on the retention window, so every function gets the same value.
+    const retentionDays = stringContext(this, 'feedRetentionDays') ?? '30';
+    if (!/^[1-9][0-9]{0,3}$/.test(retentionDays)) throw new Error('Context key feedRetentionDays must be a whole number of days');
+    const retention = { [FEED_RETENTION_DAYS_ENV]: retentionDays };
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Playhead: watchlist, playback progress and catalog',
@@ -91,7 +96,7 @@ export class PlayheadApiStack extends Stack {
       const fn = new PlayheadFunction(this, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
-        environment: route.auth === 'jwt' ? { [COUNTRY_CLAIM_ENV]: countryClaim } : {},
+        environment: route.auth === 'jwt' ? { [COUNTRY_CLAIM_ENV]: countryClaim, ...retention } : {},
       });
       if (route.table !== 'none') fn.bindTable(props.table, route.table);
       for (const name of route.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
@@ -118,6 +123,7 @@ export class PlayheadApiStack extends Stack {
       description: 'Numbers table changes into the change feed; sends change notices and analytics events',
       // A batch of up to batchSize records, sent to SQS ten at a time.
       timeout: Duration.seconds(30),
+      environment: retention,
     });
     streamRouter.bindTable(props.table, consumers.streamRouter.table);
     for (const name of consumers.streamRouter.sendsTo) streamRouter.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));

@@ -11,7 +11,7 @@ import { PlayheadApiStack, stageThrottle } from '../../lib/api-stack';
 import { lambdaRuntimeTarget } from '../../lib/bundling';
 import { PlayheadDataStack } from '../../lib/data-stack';
 import { repoRoot } from '../../lib/playhead-function';
-import { FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
+import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { consumers, type RouteDefinition, routes } from '../../lib/routes';
 import { streamRouterSettings } from '../../lib/stream-settings';
 import { tableDefinition } from '../../lib/table-definition';
@@ -328,6 +328,15 @@ describe('feed cursor secret', () => {
       const env = environmentOf(route.id);
       if (route.feedCursor) expect(JSON.stringify(env[FEED_CURSOR_SECRET_ENV])).toContain('resolve:secretsmanager');
       else expect(env).not.toHaveProperty(FEED_CURSOR_SECRET_ENV);
+    }
+  });
+});
+
+describe('feed retention', () => {
+  it('is the same for the stream router and every authenticated route', () => {
+    expect(environmentOf(consumers.streamRouter.id)[FEED_RETENTION_DAYS_ENV]).toBe('30');
+    for (const route of (routes as readonly RouteDefinition[]).filter((r) => r.auth === 'jwt')) {
+      expect(environmentOf(route.id)[FEED_RETENTION_DAYS_ENV]).toBe('30');
     }
   });
 });
