@@ -33,7 +33,8 @@ export function encodeFeedCursor(userId: string, position: FeedPosition): string
 export function decodeFeedCursor(userId: string, cursor: string, field = 'query.since'): FeedPosition {
   const [payload = '', signature = '', ...rest] = cursor.split('.');
   const expected = mac(userId, payload);
-  const valid = rest.length === 0 && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+  // The shape check first: timingSafeEqual needs equal byte lengths, and non-ASCII text could pass a character count.
+  const valid = rest.length === 0 && /^[A-Za-z0-9_-]{22}$/.test(signature) && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
   if (valid) {
     try {
       const parsed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));

@@ -58,13 +58,13 @@ export function changeOfEntry(entry: FeedEntry, forDevice?: string): Change {
 }
 
 /**
- * The next number: one more than the user's last entry, so that two writers racing for a user
- * (which the single-writer design rules out, see docs/SYNC.md) would collide on the same key
- * and one would fail, rather than both succeed out of order. When the user has no entry (new,
- * or every entry expired), numbering starts at the current time in microseconds, above any
- * number handed out before, so it never restarts below a cursor a device still holds.
+ * The next number: more than the user's last entry, and at least the current time in
+ * microseconds. The clock floor keeps numbers from ever going back when the newest entries are
+ * gone (expired, or the retention was shortened) while a device still holds a cursor at them.
+ * One writer per user (docs/SYNC.md) keeps them in order; the conditional put makes a racing
+ * second writer that picked the same number fail.
  */
-export const nextSeq = (lastSeq: number | undefined, nowMs: number): number => (lastSeq === undefined ? nowMs * 1000 : lastSeq + 1);
+export const nextSeq = (lastSeq: number | undefined, nowMs: number): number => Math.max((lastSeq ?? 0) + 1, nowMs * 1000);
 
 /** Stream sequence numbers are decimal strings longer than 2^53; compare them as big integers. */
 export const streamSeqAfter = (candidate: string, last: string | undefined): boolean => last === undefined || BigInt(candidate) > BigInt(last);

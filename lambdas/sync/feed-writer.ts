@@ -50,8 +50,17 @@ export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<
  */
 export async function appendChangesToFeed(changes: ItemChange[], now: () => number = Date.now): Promise<{ written: FeedWrite[]; firstFailure: number }> {
   const byUser = new Map<string, { changeIndex: number; entry: Omit<FeedEntry, 'entity' | 'seq'> }[]>();
+  let unreadable = changes.length;
   changes.forEach((change, changeIndex) => {
-    const wanted = feedEntryFor(change);
+    let wanted: ReturnType<typeof feedEntryFor>;
+    try {
+      wanted = feedEntryFor(change);
+    } catch (error) {
+      // An image that does not match its type: reported at its own index, so retries and the failure destination deal with this change, not its neighbours.
+      logger.error('change does not match its synced type', { changeId: change.changeId, error: error as Error });
+      unreadable = Math.min(unreadable, changeIndex);
+      return;
+    }
     if (!wanted) return;
     const list = byUser.get(wanted.userId) ?? [];
     list.push({ changeIndex, entry: wanted.entry });
@@ -59,7 +68,7 @@ export async function appendChangesToFeed(changes: ItemChange[], now: () => numb
   });
 
   const written: FeedWrite[] = [];
-  let firstFailure = changes.length;
+  let firstFailure = unreadable;
   await Promise.all(
     [...byUser].map(async ([userId, pending]) => {
       let index = 0;
@@ -69,6 +78,7 @@ export async function appendChangesToFeed(changes: ItemChange[], now: () => numb
         let lastStreamSeq = last?.streamSeq;
         for (; index < pending.length; index++) {
           const { changeIndex, entry } = pending[index] as (typeof pending)[number];
+          if (changeIndex > unreadable) break;
           if (!streamSeqAfter(entry.streamSeq, lastStreamSeq)) continue;
           const seq = nextSeq(lastSeq, now());
           const full = { ...entry, seq };

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { refusal } from '../datasets/dataset-http';
 import { datasetRecordFeedKey } from '../datasets/dataset-item';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from '../datasets/dataset-schemas';
-import { deleteRecord, getRecord, putRecord } from '../datasets/dataset-store';
+import { deleteRecord, putRecord } from '../datasets/dataset-store';
 import { assetIdSchema } from '../shared/ids';
 import { HttpProblem } from '../shared/problem';
 import { progressWriteSchema } from '../progress/progress-item';
@@ -107,20 +106,10 @@ const datasetRecord: MutationApplier = async (context, mutation) => {
 
   const value = datasetValueSchema.safeParse(mutation.value);
   if (!value.success) throw invalid(context, 'value', value.error.issues[0]?.message ?? 'is not a valid record value');
-  if (origin) {
-    // A push sent again after its answer was lost: the record exists already.
-    const existing = await getRecord(userId, address.dataset, address.key);
-    if (existing) return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: existing };
-  }
   const written = await putRecord(userId, address.dataset, address.key, value.data, mutation.baseVersion, context.now, origin);
   if (written.outcome === 'written') return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: written.record };
   if (written.outcome === 'limit-reached') throw refusal(written, address.dataset);
-  const current = written.current;
-  // The same write already applied by this push's first sending: report it as applied.
-  const alreadyApplied =
-    current !== null && mutation.baseVersion !== undefined && current.version === mutation.baseVersion + 1 && isDeepStrictEqual(current.value, value.data);
-  if (alreadyApplied) return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: current };
-  return { id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current };
+  return { id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: written.current };
 };
 
 /** Every synced type a device may push, by its feed type name. */

@@ -130,6 +130,7 @@ describe('GET /v1/changes', () => {
       [bob.token, alice.start],
       [alice.token, 'garbage'],
       [alice.token, craftCursor(bob.userId, 0, Date.now())],
+      [alice.token, `${alice.start.split('.')[0]}.${'é'.repeat(22)}`],
     ] as const) {
       const response = await call('GET', `/v1/changes?since=${encodeURIComponent(since)}`, { token });
       expect(response.status).toBe(400);

@@ -110,6 +110,41 @@ describe('offline-first devices', () => {
     expect((u1[0]?.value as { version: number }).version).toBe(2);
   });
 
+  it('a retried push never undoes what other devices did in between', async () => {
+    const token = await tokenFor(newUserId('undo'));
+    const asset = await createAsset();
+    const phone = await openSession(token, 'phone');
+    const mutations = [
+      { id: 'r1', type: 'watchlist', op: 'upsert', key: asset },
+      { id: 'r2', type: 'progress', op: 'upsert', key: asset, value: { progress: 10 } },
+      { id: 'r3', type: 'dataset-record', op: 'upsert', key: 'prefs/theme', value: 'dark' },
+    ];
+    const first = await push(token, phone.sessionId, mutations);
+    // The phone never got that answer. Meanwhile the laptop changes all three.
+    await call('DELETE', `/v1/watchlist/${asset}`, { token });
+    await call('PUT', `/v1/progress/${asset}`, { token, body: { progress: 500 } });
+    await call('PUT', '/v1/datasets/prefs/records/theme', { token, body: { value: 'light' } });
+    const retried = await push(token, phone.sessionId, mutations);
+    expect(retried).toEqual(first);
+    expect((await call('GET', '/v1/watchlist', { token })).json).toEqual([]);
+    expect((await call('GET', `/v1/progress/${asset}`, { token })).json).toMatchObject({ progress: 500 });
+    expect((await call('GET', '/v1/datasets/prefs/records/theme', { token })).json).toMatchObject({ value: 'light', version: 2 });
+  });
+
+  it('a second offline edit of a record created under a local id updates it', async () => {
+    const token = await tokenFor(newUserId('edit'));
+    const session = await openSession(token, 'phone');
+    const results = await push(token, session.sessionId, [
+      { id: 'e1', type: 'dataset-record', op: 'upsert', localId: 'n1', dataset: 'notes', value: 'first' },
+      { id: 'e2', type: 'dataset-record', op: 'upsert', localId: 'n1', dataset: 'notes', value: 'second' },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(results[1]?.key).toBe(results[0]?.key);
+    expect(results[1]?.value).toMatchObject({ value: 'second', version: 2 });
+    const [dataset, key] = String(results[0]?.key).split('/');
+    expect((await call('GET', `/v1/datasets/${dataset}/records/${key}`, { token })).json).toMatchObject({ value: 'second' });
+  });
+
   it('answers a stale base version with a conflict carrying the server record, writing nothing', async () => {
     const token = await tokenFor(newUserId('conflict'));
     await call('PUT', '/v1/datasets/prefs/records/theme', { token, body: { value: 'dark' } });
@@ -152,8 +187,11 @@ describe('offline-first devices', () => {
       { id: 'b4', type: 'dataset-record', op: 'upsert', key: 'a/b', value: 'x'.repeat(40_000) },
       { id: 'b5', type: 'dataset-record', op: 'upsert', key: 'a/b', localId: 'y', value: 1 },
       { id: 'b6', type: 'dataset-record', op: 'upsert', key: 'a/b', value: 1 },
+      { id: 'b7', type: 'constructor', op: 'upsert', key: 'a/b', value: 1 },
+      { id: 'b8', type: '__proto__', op: 'upsert', key: 'a/b', value: 1 },
     ]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'applied']);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'applied', 'rejected', 'rejected']);
+    for (const r of results.slice(6)) expect((r.problem as { status: number }).status).toBe(400);
     const fields = results.slice(0, 5).map((r) => (r.problem as { errors: { field: string }[] }).errors[0]?.field);
     expect(fields).toEqual([
       'body.mutations.0.key',
