@@ -42,9 +42,10 @@ export async function readChanges(userId: string, cursor: string | undefined, li
   const changes: Change[] = [];
   if (position.snapshotAfter !== undefined) {
     const snapshot = await snapshotAfter(userId, position.snapshotAfter === '' ? undefined : position.snapshotAfter, limit);
-    changes.push(...snapshot.items.map((s) => snapshotChange(s, position.seq, options.deviceId)));
-    if (snapshot.more) {
-      const last = snapshot.items.at(-1)?.sortKey ?? '';
+    const fitted = fitToPage(snapshot.items.map((item) => ({ item, change: snapshotChange(item, position.seq, options.deviceId) })), (x) => x.change);
+    changes.push(...fitted.kept.map((x) => x.change));
+    if (snapshot.more || fitted.cut) {
+      const last = fitted.kept.at(-1)?.item.sortKey ?? position.snapshotAfter;
       return { changes, cursor: encodeFeedCursor(userId, { ...position, snapshotAfter: last }), hasMore: true };
     }
     // The snapshot is done; the rest of the page comes from the feed after its head.
@@ -53,10 +54,33 @@ export async function readChanges(userId: string, cursor: string | undefined, li
 
   const room = limit - changes.length;
   const feed = room > 0 ? await feedEntriesAfter(userId, position.seq, room, options.upToSeq) : { entries: [], more: true };
-  changes.push(...feed.entries.map((entry) => changeOfEntry(entry, options.deviceId)));
-  const seq = feed.entries.at(-1)?.seq ?? position.seq;
-  const issuedAt = feed.more ? position.issuedAt : now;
-  return { changes, cursor: encodeFeedCursor(userId, { seq, issuedAt }), hasMore: feed.more };
+  const fitted = fitToPage(
+    feed.entries.map((entry) => ({ entry, change: changeOfEntry(entry, options.deviceId) })),
+    (x) => x.change,
+    bytesOf(changes),
+  );
+  changes.push(...fitted.kept.map((x) => x.change));
+  const more = feed.more || fitted.cut;
+  const seq = fitted.kept.at(-1)?.entry.seq ?? position.seq;
+  const issuedAt = more ? position.issuedAt : now;
+  return { changes, cursor: encodeFeedCursor(userId, { seq, issuedAt }), hasMore: more };
+}
+
+/**
+ * Lambda answers at most 6 MB; a page of 1000 dataset records of 32 KiB would not fit. A page
+ * stops before this many bytes of changes (always holding at least one) and says `hasMore`.
+ */
+export const PAGE_BYTE_BUDGET = 4 * 1024 * 1024;
+
+const bytesOf = (changes: Change[]): number => changes.reduce((sum, c) => sum + Buffer.byteLength(JSON.stringify(c)), 0);
+
+function fitToPage<T>(items: T[], changeOf: (item: T) => Change, used = 0): { kept: T[]; cut: boolean } {
+  let total = used;
+  for (const [index, item] of items.entries()) {
+    total += Buffer.byteLength(JSON.stringify(changeOf(item)));
+    if (total > PAGE_BYTE_BUDGET && index > 0) return { kept: items.slice(0, index), cut: true };
+  }
+  return { kept: items, cut: false };
 }
 
 function snapshotChange({ item }: SnapshotItem, headSeq: number, deviceId: string | undefined): Change {

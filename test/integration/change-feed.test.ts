@@ -156,6 +156,25 @@ describe('GET /v1/changes', () => {
     ]);
   });
 
+  it('stops a page before Lambda\'s response limit, whatever the limit asks', async () => {
+    const { token, start } = await freshUser();
+    const big = 'x'.repeat(31 * 1024);
+    const count = 140;
+    for (let i = 0; i < count; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) => call('PUT', `/v1/datasets/big/records/r${String(i + j).padStart(3, '0')}`, { token, body: { value: big } })),
+      );
+    }
+    await waitForChanges(token, start, count);
+    const first = await call('GET', `/v1/changes?since=${encodeURIComponent(start)}&limit=1000`, { token });
+    const page = first.json as { changes: unknown[]; hasMore: boolean; cursor: string };
+    expect(page.hasMore).toBe(true);
+    expect(page.changes.length).toBeLessThan(count);
+    expect(Buffer.byteLength(first.text)).toBeLessThan(4.5 * 1024 * 1024);
+    const rest = await pullAll(token, page.cursor, 1000);
+    expect(page.changes.length + rest.changes.length).toBe(count);
+  });
+
   it("never shows another user's changes", async () => {
     const alice = await freshUser();
     const bob = await freshUser();
