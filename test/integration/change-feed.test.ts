@@ -41,12 +41,13 @@ describe('GET /v1/changes', () => {
   });
 
   it('gives a device without a cursor the current items, then only what changes after', async () => {
-    const { token } = await freshUser();
+    const { token, start } = await freshUser();
     const assets = await Promise.all([createAsset(), createAsset(), createAsset()]);
     for (const id of assets) await call('PUT', `/v1/watchlist/${id}`, { token });
     await call('PUT', `/v1/progress/${assets[0]}`, { token, body: { progress: 5 } });
     await call('DELETE', `/v1/watchlist/${assets[2]}`, { token });
-    await waitForChanges(token, (await pull(token)).cursor, 0);
+    // Once all five are numbered, the snapshot's head is past every one of them.
+    await waitForChanges(token, start, 5);
 
     const first = await pullAll(token, undefined, 1);
     // A device applies changes in order: the snapshot, then any feed entries after its head.
