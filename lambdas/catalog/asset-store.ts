@@ -1,10 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { documentClient, tableName } from '../shared/dynamo';
+import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
 
-/** A catalog asset (a title that can be watched). Catalog items are not user-owned. */
+/** A catalog asset (a title that can be watched): `ASSET#<id>` / `ASSET`. */
 export const ASSET_ENTITY = 'asset';
+const assetKind: CatalogKind = { prefix: 'ASSET', entity: ASSET_ENTITY, idAttribute: 'assetId' };
 
 export const assetItemSchema = z.object({
   entity: z.literal(ASSET_ENTITY),
@@ -25,65 +24,22 @@ export interface AssetWrite {
   regions?: string[] | undefined;
 }
 
-const assetKey = (assetId: string) => ({ PK: `ASSET#${assetId}`, SK: 'ASSET' });
-
 function assetFromItem(item: Record<string, unknown>): Asset {
   const { entity: _entity, ...asset } = assetItemSchema.parse(item);
   return asset;
 }
 
-/** Eventually consistent: half a read unit, and catalog edits are rare. */
 export async function getAsset(assetId: string): Promise<Asset | undefined> {
-  const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: assetKey(assetId) }));
-  return output.Item ? assetFromItem(output.Item) : undefined;
+  const item = await getCatalogItem(assetKind, assetId);
+  return item ? assetFromItem(item) : undefined;
 }
 
-/** Creates or replaces an asset; a replaced asset keeps its createdAt and is no longer deleted. */
 export async function putAsset(assetId: string, write: AssetWrite, now: string): Promise<Asset> {
-  const set = ['entity = :entity', 'assetId = :assetId', 'title = :title', 'createdAt = if_not_exists(createdAt, :now)', 'updatedAt = :now'];
-  const remove = ['deletedAt'];
-  const values: Record<string, unknown> = { ':entity': ASSET_ENTITY, ':assetId': assetId, ':title': write.title, ':now': now };
-  if (write.durationSeconds === undefined) remove.push('durationSeconds');
-  else {
-    set.push('durationSeconds = :duration');
-    values[':duration'] = write.durationSeconds;
-  }
-  if (write.regions === undefined) remove.push('regions');
-  else {
-    set.push('regions = :regions');
-    values[':regions'] = write.regions;
-  }
-  const output = await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: assetKey(assetId),
-      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return assetFromItem(output.Attributes ?? {});
+  const fields = { title: write.title, durationSeconds: write.durationSeconds, regions: write.regions };
+  return assetFromItem(await putCatalogItem(assetKind, assetId, fields, ['durationSeconds', 'regions'], now));
 }
 
-/**
- * Soft delete: the asset stays with a `deletedAt`, so every device that holds it learns of
- * the deletion. Deleting twice keeps the first deletion time. Undefined when no such asset.
- */
 export async function softDeleteAsset(assetId: string, now: string): Promise<Asset | undefined> {
-  try {
-    const output = await documentClient.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: assetKey(assetId),
-        UpdateExpression: 'SET deletedAt = if_not_exists(deletedAt, :now), updatedAt = if_not_exists(deletedAt, :now)',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return assetFromItem(output.Attributes ?? {});
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+  const item = await softDeleteCatalogItem(assetKind, assetId, now);
+  return item ? assetFromItem(item) : undefined;
 }
