@@ -45,6 +45,14 @@ export const routes = [
   { id: 'PutDatasetRecord', method: 'PUT', path: '/v1/datasets/{dataset}/records/{key}', entry: 'lambdas/datasets/put-dataset-record.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'DeleteDatasetRecord', method: 'DELETE', path: '/v1/datasets/{dataset}/records/{key}', entry: 'lambdas/datasets/delete-dataset-record.ts', auth: 'jwt', table: 'readwrite' },
 
+  { id: 'GetShow', method: 'GET', path: '/v1/catalog/shows/{showId}', entry: 'lambdas/catalog/get-show.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutShow', method: 'PUT', path: '/v1/catalog/shows/{showId}', entry: 'lambdas/catalog/put-show.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteShow', method: 'DELETE', path: '/v1/catalog/shows/{showId}', entry: 'lambdas/catalog/delete-show.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'ListFavourites', method: 'GET', path: '/v1/favourites', entry: 'lambdas/favourites/list-favourites.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutFavourite', method: 'PUT', path: '/v1/favourites/{showId}', entry: 'lambdas/favourites/put-favourite.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteFavourite', method: 'DELETE', path: '/v1/favourites/{showId}', entry: 'lambdas/favourites/delete-favourite.ts', auth: 'jwt', table: 'readwrite' },
+
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'PushSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/push', entry: 'lambdas/sync/push-session.ts', auth: 'jwt', table: 'readwrite' },

@@ -14,6 +14,7 @@ export const problemTypes = {
   'asset-not-available-in-region': { status: 403, title: 'The asset is not available in your region' },
   'asset-not-found': { status: 404, title: 'No such asset' },
   'progress-not-found': { status: 404, title: 'No progress recorded for this asset' },
+  'show-not-found': { status: 404, title: 'No such show' },
   'record-not-found': { status: 404, title: 'No such record in this dataset' },
   'session-not-found': { status: 404, title: 'No such sync session (unknown, expired, or not yours)' },
   'route-not-found': { status: 404, title: 'No such route' },

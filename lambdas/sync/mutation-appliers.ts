@@ -3,7 +3,9 @@ import { refusal } from '../datasets/dataset-http';
 import { datasetRecordFeedKey } from '../datasets/dataset-item';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from '../datasets/dataset-schemas';
 import { deleteRecord, putRecord } from '../datasets/dataset-store';
-import { assetIdSchema } from '../shared/ids';
+import { followShow } from '../favourites/favourite-rules';
+import { removeFavourite } from '../favourites/favourite-store';
+import { assetIdSchema, uuidSchema } from '../shared/ids';
 import { HttpProblem } from '../shared/problem';
 import { progressWriteSchema } from '../progress/progress-item';
 import { recordProgress } from '../progress/progress-rules';
@@ -49,6 +51,20 @@ const progress: MutationApplier = async (context, mutation) => {
   if (!value.success) throw invalid(context, 'value', 'must be {"progress": <whole seconds>}');
   const entry = await recordProgress(context.principal, assetId, value.data.progress, context.now, `${context.field}.value.progress`);
   return { id: mutation.id, status: 'applied', type: 'progress', key: assetId, value: entry };
+};
+
+/** A set, like the watchlist: follow and unfollow are idempotent, the later wins. */
+const favourite: MutationApplier = async (context, mutation) => {
+  if (mutation.localId !== undefined) throw invalid(context, 'localId', 'is not used for this type; send the show id as key');
+  const showId = uuidSchema.safeParse(mutation.key);
+  if (!showId.success) throw invalid(context, 'key', 'must be the show id (a UUID)');
+  if (mutation.op === 'delete') {
+    await removeFavourite(context.principal.userId, showId.data);
+    return { id: mutation.id, status: 'applied', type: 'favourite', key: showId.data };
+  }
+  if (mutation.value !== undefined) throw invalid(context, 'value', 'is not used for favourite upserts');
+  const added = await followShow(context.principal.userId, showId.data, context.now);
+  return { id: mutation.id, status: 'applied', type: 'favourite', key: showId.data, value: added };
 };
 
 const DATASET_RECORD = 'dataset-record';
@@ -113,4 +129,4 @@ const datasetRecord: MutationApplier = async (context, mutation) => {
 };
 
 /** Every synced type a device may push, by its feed type name. */
-export const mutationAppliers: Record<string, MutationApplier> = { watchlist, progress, [DATASET_RECORD]: datasetRecord };
+export const mutationAppliers: Record<string, MutationApplier> = { watchlist, progress, favourite, [DATASET_RECORD]: datasetRecord };

@@ -278,7 +278,7 @@ describe('every operation documents the answers the shared HTTP layer can give',
       const schema = valueAt(`#/paths/${escapePointer(o.path)}/${o.method.toLowerCase()}/responses/200/content/application~1json/schema`);
       return isObject(schema) && schema.type === 'array';
     });
-    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListDatasetRecords', 'ListDatasets', 'ListProgress', 'ListWatchlist']);
+    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListDatasetRecords', 'ListDatasets', 'ListFavourites', 'ListProgress', 'ListWatchlist']);
     for (const op of lists) {
       const names = (op.operation.parameters as JsonObject[]).map((p) => (typeof p.$ref === 'string' ? (valueAt(p.$ref) as JsonObject).name : p.name));
       expect(names.sort()).toEqual(['cursor', 'limit']);

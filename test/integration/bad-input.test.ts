@@ -18,6 +18,7 @@ const bodyExamples: Record<string, unknown> = {
   PutAsset: { title: 'A title' },
   PutDatasetRecord: { value: { theme: 'dark' } },
   OpenSyncSession: { deviceId: 'phone' },
+  PutShow: { title: 'A show' },
 };
 /** Routes that take larger bodies than DEFAULT_MAX_BODY_BYTES. */
 const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES };
@@ -25,7 +26,12 @@ const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY
 /** A concrete path for a route: the given asset id, valid names on dataset routes, a well-formed session id. */
 const someSessionId: string = randomUUID();
 const fillPath = (path: string, assetId = '', sessionId = someSessionId) =>
-  path.replace('{assetId}', assetId).replace('{dataset}', 'settings').replace('{key}', 'theme').replace('{sessionId}', sessionId);
+  path
+    .replace('{assetId}', assetId)
+    .replace('{showId}', assetId || sessionId)
+    .replace('{dataset}', 'settings')
+    .replace('{key}', 'theme')
+    .replace('{sessionId}', sessionId);
 
 interface Problem {
   type: string;
@@ -45,12 +51,13 @@ async function expectProblem(response: Awaited<ReturnType<typeof call>>, status:
 describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('bad input on %s', (_label, route) => {
   const withId = (id: string) => fillPath(route.path, id);
 
-  it('rejects an id that is not a UUID, naming path.assetId', async () => {
-    if (!route.path.includes('{assetId}')) return;
+  it('rejects an id that is not a UUID, naming the path parameter', async () => {
+    const param = ['assetId', 'showId'].find((name) => route.path.includes(`{${name}}`));
+    if (!param) return;
     const userId = newUserId();
     const token = await tokenFor(userId, { scopes: ['catalog:write'] });
     for (const id of ['not-a-uuid', '3f2504e0-4f89-11d3-9a0c-0305e82c330', "x' OR '1'='1", '%00']) {
-      await expectProblem(await call(route.method, withId(id), { token, body: bodyExamples[route.id] }), 400, 'path.assetId');
+      await expectProblem(await call(route.method, withId(id), { token, body: bodyExamples[route.id] }), 400, `path.${param}`);
     }
     expect(await itemsOfUser(userId)).toEqual([]);
   });
