@@ -19,6 +19,8 @@ export async function queryUserItems<T>(
   limit: number,
   afterSortKey: string | undefined,
   fromItem: (item: Record<string, unknown>) => T,
+  /** Strongly consistent when a reader must see every committed write (sync snapshots). */
+  consistentRead = false,
 ): Promise<Page<T>> {
   const collected: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined = afterSortKey === undefined ? undefined : { PK: userPartitionKey(userId), SK: afterSortKey };
@@ -30,6 +32,7 @@ export async function queryUserItems<T>(
         ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix },
         ExclusiveStartKey: startKey,
         Limit: limit + 1 - collected.length,
+        ConsistentRead: consistentRead,
       }),
     );
     collected.push(...(output.Items ?? []));

@@ -3,6 +3,7 @@ import { documentClient, tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
 import { FEED_ENTRY_ENTITY, FEED_SORT_END, FEED_SORT_PREFIX, type FeedEntry, feedEntryKey, feedEntrySchema, feedSortKey } from './feed-entry';
 import { syncedTypeOfEntity, syncedTypes } from './synced-types';
+import { queryUserItems } from '../shared/user-items';
 import { tableDefinition } from '../../lib/table-definition';
 
 const parseEntry = (item: Record<string, unknown>): FeedEntry => feedEntrySchema.parse(item);
@@ -76,29 +77,16 @@ export interface SnapshotItem {
  * a device with no cursor starts from.
  */
 export async function snapshotAfter(userId: string, afterSortKey: string | undefined, limit: number): Promise<{ items: SnapshotItem[]; more: boolean }> {
-  const prefixes = syncedTypes.map((t) => t.sortPrefix).sort();
   const collected: SnapshotItem[] = [];
-  for (const prefix of prefixes) {
+  for (const prefix of syncedTypes.map((t) => t.sortPrefix).sort()) {
     if (afterSortKey !== undefined && afterSortKey >= `${prefix}~`) continue;
-    const resumeHere = afterSortKey !== undefined && afterSortKey.startsWith(prefix);
-    let startKey: Record<string, unknown> | undefined = resumeHere ? { PK: userPartitionKey(userId), SK: afterSortKey } : undefined;
-    do {
-      const output = await documentClient.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix },
-          ConsistentRead: true,
-          Limit: limit + 1 - collected.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of output.Items ?? []) {
-        if (syncedTypeOfEntity(item.entity)) collected.push({ sortKey: String(item.SK), item });
-      }
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined && collected.length <= limit);
-    if (collected.length > limit) break;
+    const resume = afterSortKey?.startsWith(prefix) ? afterSortKey : undefined;
+    const room = limit - collected.length;
+    // A full page still has to learn whether anything follows: one item is enough to tell.
+    const page = await queryUserItems(userId, prefix, Math.max(room, 1), resume, (item) => ({ sortKey: String(item.SK), item }), true);
+    if (room === 0) return { items: collected, more: page.items.length > 0 };
+    collected.push(...page.items.filter((s) => syncedTypeOfEntity(s.item.entity)));
+    if (page.lastSortKey !== undefined) return { items: collected, more: true };
   }
-  return { items: collected.slice(0, limit), more: collected.length > limit };
+  return { items: collected, more: false };
 }
