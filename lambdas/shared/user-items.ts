@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './dynamo';
 import { userPartitionKey } from './keys';
 
@@ -44,4 +44,34 @@ export async function queryUserItems<T>(
     items: page.map(fromItem),
     lastSortKey: more ? (page.at(-1)?.SK as string | undefined) : undefined,
   };
+}
+
+/**
+ * Adds a member to a user-owned set (watchlist, favourites): a repeated add keeps the first
+ * `addedAt` and changes nothing, so the stream sees no change and nothing follows from it.
+ * Returns the item as stored.
+ */
+export async function addToUserSet(
+  key: { PK: string; SK: string },
+  entity: string,
+  idAttribute: string,
+  id: string,
+  now: string,
+): Promise<Record<string, unknown>> {
+  const output = await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: 'SET entity = :entity, #id = :id, addedAt = if_not_exists(addedAt, :now)',
+      ExpressionAttributeNames: { '#id': idAttribute },
+      ExpressionAttributeValues: { ':entity': entity, ':id': id, ':now': now },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return output.Attributes ?? {};
+}
+
+/** Removing an absent member is a success that changes nothing. */
+export async function removeFromUserSet(key: { PK: string; SK: string }): Promise<void> {
+  await documentClient.send(new DeleteCommand({ TableName: tableName, Key: key }));
 }

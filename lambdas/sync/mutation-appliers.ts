@@ -5,7 +5,7 @@ import { datasetNameSchema, datasetValueSchema, recordKeySchema } from '../datas
 import { deleteRecord, putRecord } from '../datasets/dataset-store';
 import { followShow } from '../favourites/favourite-rules';
 import { removeFavourite } from '../favourites/favourite-store';
-import { assetIdSchema, uuidSchema } from '../shared/ids';
+import { uuidSchema } from '../shared/ids';
 import { HttpProblem } from '../shared/problem';
 import { progressWriteSchema } from '../progress/progress-item';
 import { recordProgress } from '../progress/progress-rules';
@@ -20,25 +20,39 @@ function invalid(context: MutationContext, name: string, message: string): HttpP
   return new HttpProblem('validation-failed', `${context.field}.${name}: ${message}`, { errors: [{ field: `${context.field}.${name}`, message }] });
 }
 
-/** Watchlist and progress are keyed by asset id, which the device already knows: no local ids. */
-function assetKeyOf(context: MutationContext, mutation: Mutation): string {
-  if (mutation.localId !== undefined) throw invalid(context, 'localId', 'is not used for this type; send the asset id as key');
-  const parsed = assetIdSchema.safeParse(mutation.key);
-  if (!parsed.success) throw invalid(context, 'key', 'must be the asset id (a UUID)');
+/** Watchlist, progress and favourites are keyed by ids the device already knows: no local ids. */
+function uuidKeyOf(context: MutationContext, mutation: Mutation, what: string): string {
+  if (mutation.localId !== undefined) throw invalid(context, 'localId', `is not used for this type; send the ${what} id as key`);
+  const parsed = uuidSchema.safeParse(mutation.key);
+  if (!parsed.success) throw invalid(context, 'key', `must be the ${what} id (a UUID)`);
   return parsed.data;
 }
 
-/** A set: adding and removing are idempotent, and the later of two (in server order) wins. */
-const watchlist: MutationApplier = async (context, mutation) => {
-  const assetId = assetKeyOf(context, mutation);
-  if (mutation.op === 'delete') {
-    await removeFromWatchlist(context.principal.userId, assetId);
-    return { id: mutation.id, status: 'applied', type: 'watchlist', key: assetId };
-  }
-  if (mutation.value !== undefined) throw invalid(context, 'value', 'is not used for watchlist upserts');
-  const entry = await addPlayableToWatchlist(context.principal, assetId, context.now);
-  return { id: mutation.id, status: 'applied', type: 'watchlist', key: assetId, value: entry };
-};
+const assetKeyOf = (context: MutationContext, mutation: Mutation) => uuidKeyOf(context, mutation, 'asset');
+
+/**
+ * A set (watchlist, favourites): adding and removing are idempotent, and the later of two (in
+ * server order) wins.
+ */
+function setApplier(
+  type: string,
+  what: string,
+  add: (context: MutationContext, id: string) => Promise<unknown>,
+  remove: (userId: string, id: string) => Promise<void>,
+): MutationApplier {
+  return async (context, mutation) => {
+    const id = uuidKeyOf(context, mutation, what);
+    if (mutation.op === 'delete') {
+      await remove(context.principal.userId, id);
+      return { id: mutation.id, status: 'applied', type, key: id };
+    }
+    if (mutation.value !== undefined) throw invalid(context, 'value', `is not used for ${type} upserts`);
+    return { id: mutation.id, status: 'applied', type, key: id, value: await add(context, id) };
+  };
+}
+
+const watchlist = setApplier('watchlist', 'asset', (context, id) => addPlayableToWatchlist(context.principal, id, context.now), removeFromWatchlist);
+const favourite = setApplier('favourite', 'show', (context, id) => followShow(context.principal.userId, id, context.now), removeFavourite);
 
 /** Last writer (in server order) wins; device clocks play no part. */
 const progress: MutationApplier = async (context, mutation) => {
@@ -51,20 +65,6 @@ const progress: MutationApplier = async (context, mutation) => {
   if (!value.success) throw invalid(context, 'value', 'must be {"progress": <whole seconds>}');
   const entry = await recordProgress(context.principal, assetId, value.data.progress, context.now, `${context.field}.value.progress`);
   return { id: mutation.id, status: 'applied', type: 'progress', key: assetId, value: entry };
-};
-
-/** A set, like the watchlist: follow and unfollow are idempotent, the later wins. */
-const favourite: MutationApplier = async (context, mutation) => {
-  if (mutation.localId !== undefined) throw invalid(context, 'localId', 'is not used for this type; send the show id as key');
-  const showId = uuidSchema.safeParse(mutation.key);
-  if (!showId.success) throw invalid(context, 'key', 'must be the show id (a UUID)');
-  if (mutation.op === 'delete') {
-    await removeFavourite(context.principal.userId, showId.data);
-    return { id: mutation.id, status: 'applied', type: 'favourite', key: showId.data };
-  }
-  if (mutation.value !== undefined) throw invalid(context, 'value', 'is not used for favourite upserts');
-  const added = await followShow(context.principal.userId, showId.data, context.now);
-  return { id: mutation.id, status: 'applied', type: 'favourite', key: showId.data, value: added };
 };
 
 const DATASET_RECORD = 'dataset-record';
