@@ -6,10 +6,15 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { mediaBucketName } from './media-bucket';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
 import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../lambdas/shared/principal';
 import { PlayheadFunction } from './playhead-function';
@@ -92,6 +97,8 @@ export class PlayheadApiStack extends Stack {
       },
     });
 
+    // Addressed by its name: see lib/media-bucket.ts.
+    const mediaBucket = Bucket.fromBucketName(this, 'MediaBucket', mediaBucketName());
     for (const route of routes as readonly RouteDefinition[]) {
       const fn = new PlayheadFunction(this, route.id, {
         entry: route.entry,
@@ -99,6 +106,7 @@ export class PlayheadApiStack extends Stack {
         environment: route.auth === 'jwt' ? { [COUNTRY_CLAIM_ENV]: countryClaim, ...retention } : {},
       });
       if (route.table !== 'none') fn.bindTable(props.table, route.table);
+      if (route.media !== undefined) fn.bindMedia(mediaBucket, route.media, MESSAGE_KEY_PREFIX);
       for (const name of route.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
       // Resolved by CloudFormation at deploy time: no Secrets Manager call on the cold start.
       if (route.feedCursor) fn.fn.addEnvironment(FEED_CURSOR_SECRET_ENV, props.feedCursorSecret.secretValue.unsafeUnwrap());
@@ -143,6 +151,45 @@ export class PlayheadApiStack extends Stack {
       reason: 'dynamodb:ListStreams, added by the DynamoDB event source, supports no resource-level permissions; the stream reads themselves are limited to this table\'s stream.',
     });
     this.functions[consumers.streamRouter.id] = streamRouter;
+
+    // S3 → EventBridge → Lambda: AWS service events on the default bus cost nothing, and no
+    // custom resource is needed to attach a notification to a bucket of another stack.
+    const confirmer = consumers.uploadConfirmer;
+    const uploadConfirmer = new PlayheadFunction(this, confirmer.id, {
+      entry: confirmer.entry,
+      description: 'Confirms video message uploads from the media bucket\'s Object Created events',
+      timeout: Duration.seconds(30),
+    });
+    uploadConfirmer.bindTable(props.table, confirmer.table);
+    uploadConfirmer.bindMedia(mediaBucket, confirmer.media, MESSAGE_KEY_PREFIX);
+    const uploadFailures = new Queue(this, 'UploadEventFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(uploadFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the upload event rule; nothing consumes it automatically.',
+    });
+    new Rule(this, 'UploadCreated', {
+      description: 'Video message uploads to the media bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [mediaBucket.bucketName] }, object: { key: [{ prefix: MESSAGE_KEY_PREFIX }] } },
+      },
+      targets: [new LambdaFunction(uploadConfirmer.fn, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: uploadFailures })],
+    });
+    this.functions[confirmer.id] = uploadConfirmer;
+
+    const worker = consumers.propagationWorker;
+    const propagationWorker = new PlayheadFunction(this, worker.id, {
+      entry: worker.entry,
+      description: 'Refreshes the copies of an edited catalog item in queues and curated catalogs, a page of holders per message',
+      // The work queue's visibility timeout is six times this (lib/queue-definitions.ts).
+      timeout: Duration.seconds(30),
+    });
+    propagationWorker.bindTable(props.table, worker.table);
+    for (const name of worker.sendsTo) propagationWorker.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
+    // Failed messages come back by SQS's own redelivery, then go to the queue's DLQ.
+    propagationWorker.fn.addEventSource(new SqsEventSource(queueNamed(props.queues, worker.consumes), { batchSize: 10, reportBatchItemFailures: true }));
+    this.functions[worker.id] = propagationWorker;
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Playhead HTTP API' });
   }

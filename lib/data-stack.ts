@@ -1,9 +1,11 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../lambdas/messages/message-limits';
+import { mediaBucketName } from './media-bucket';
 import { dlqName, type QueueName, queueDefinitions } from './queue-definitions';
 import { streamRouterSettings } from './stream-settings';
 import { type KeyAttribute, tableDefinition } from './table-definition';
@@ -76,6 +78,7 @@ export class PlayheadDataStack extends Stack {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+        visibilityTimeout: 'visibilityTimeoutSeconds' in definition ? Duration.seconds(definition.visibilityTimeoutSeconds) : undefined,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       return { name: definition.name, queue, deadLetterQueue };
@@ -123,16 +126,35 @@ export class PlayheadDataStack extends Stack {
     });
 
     this.bucket = new Bucket(this, 'MediaBucket', {
+      bucketName: mediaBucketName(),
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Uploads arrive through presigned PUTs; versions let an overwrite or delete be undone.
       versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Message videos clean themselves up, with no cron: unviewed ones after the retention
+        // period, viewed ones (tagged on view) soon after, replaced or refused ones (deleted,
+        // so noncurrent) the next day; multipart uploads that never finish are aborted.
+        {
+          id: 'MessageVideos',
+          prefix: MESSAGE_KEY_PREFIX,
+          expiration: Duration.days(UNVIEWED_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { id: 'ViewedMessageVideos', prefix: MESSAGE_KEY_PREFIX, tagFilters: { [VIEWED_TAG.Key]: VIEWED_TAG.Value }, expiration: Duration.days(VIEWED_RETENTION_DAYS) },
+        { id: 'MessageDeleteMarkers', prefix: MESSAGE_KEY_PREFIX, expiredObjectDeleteMarker: true },
+      ],
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'media/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Object Created events go to EventBridge, where the API stack's rule picks up message
+    // uploads. Set on the bucket resource itself: the L2 `eventBridgeEnabled` would add a
+    // custom-resource Lambda to do the same.
+    (this.bucket.node.defaultChild as CfnBucket).addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
   }
 }

@@ -1,15 +1,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundleSettings, lambdaRuntimeTarget } from './bundling';
-import { TABLE_NAME_ENV } from './queue-definitions';
+import { mediaBucketName } from './media-bucket';
+import { BUCKET_NAME_ENV, TABLE_NAME_ENV } from './queue-definitions';
 import type { RouteDefinition } from './routes';
 import { tableDefinition } from './table-definition';
 
@@ -123,6 +125,23 @@ export class PlayheadFunction extends Construct {
     this.fn.addToRolePolicy(
       new PolicyStatement({ actions: INDEX_READ_ACTIONS, resources: INDEX_NAMES.map((name) => `${table.tableArn}/index/${name}`) }),
     );
+  }
+
+  /**
+   * Passes the media bucket's name and grants access to message videos only (the key prefix):
+   * `put` to sign uploads, `read` to sign downloads, `readwrite` to inspect, tag and delete
+   * uploads. A presigned URL carries its signer's permission, so signing needs the grant.
+   */
+  bindMedia(bucket: IBucket, access: 'put' | 'read' | 'readwrite', keyPrefix: string): void {
+    this.fn.addEnvironment(BUCKET_NAME_ENV, bucket.bucketName);
+    const actions = { put: ['s3:PutObject'], read: ['s3:GetObject'], readwrite: ['s3:GetObject', 's3:DeleteObject', 's3:PutObjectTagging'] }[access];
+    // A policy of its own, so that the acknowledgement below covers these statements only.
+    const policy = new Policy(this, 'MediaAccess', { statements: [new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${keyPrefix}*`)] })] });
+    policy.attachToRole(this.role);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${mediaBucketName().replace(Aws.ACCOUNT_ID, '<AWS::AccountId>').replace(Aws.REGION, '<AWS::Region>')}/${keyPrefix}*]`,
+      reason: `Message videos get server-chosen keys under ${keyPrefix}; the grant names exact actions on that prefix and nothing else in the bucket.`,
+    });
   }
 
   /** Passes the queue URL under `envName` and allows sending to that queue only. */

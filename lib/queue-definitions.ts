@@ -11,7 +11,12 @@ export interface QueueDefinition {
   description: string;
   /** Receives before a message moves to the DLQ. */
   maxReceiveCount: number;
+  /** Seconds a received message stays hidden; a work queue's must outlast its consumer's timeout. */
+  visibilityTimeoutSeconds?: number;
 }
+
+/** The work queue the propagation worker both consumes and sends its next pages to. */
+export const PROPAGATION_QUEUE_URL_ENV = 'PROPAGATION_QUEUE_URL';
 
 export const queueDefinitions = [
   {
@@ -25,6 +30,20 @@ export const queueDefinitions = [
     urlEnv: 'CHANGES_QUEUE_URL',
     description: "One message per change to a user's synced items, so a push service can wake the user's other devices",
     maxReceiveCount: 5,
+  },
+  {
+    name: 'notifications',
+    urlEnv: 'NOTIFICATIONS_QUEUE_URL',
+    description: "The info packet of a user whose video messages changed (a new one to download, a state of one they sent), for the push sender",
+    maxReceiveCount: 5,
+  },
+  {
+    name: 'propagation',
+    urlEnv: PROPAGATION_QUEUE_URL_ENV,
+    description: 'Work queue: an edited or deleted catalog item, and which page of its holders (queue entries, catalog members) to refresh next',
+    maxReceiveCount: 5,
+    // Six times the worker's timeout, as AWS advises for queues that trigger Lambda.
+    visibilityTimeoutSeconds: 6 * 30,
   },
 ] as const satisfies readonly QueueDefinition[];
 

@@ -3,7 +3,7 @@
  * per entry, the local gateway dispatches with it, and a contract test checks that
  * openapi.yaml documents exactly these routes.
  */
-export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
   /** Stable id: the CDK construct id and the function name suffix. Renaming replaces the function. */
@@ -21,6 +21,12 @@ export interface RouteDefinition {
   sendsTo?: readonly string[];
   /** The handler signs or checks feed cursors and needs the cursor secret. */
   feedCursor?: boolean;
+  /**
+   * Access to message videos in the media bucket: `read` signs downloads, `readwrite` also
+   * inspects, tags and deletes uploads. Signing a URL grants nothing by itself; the URL works
+   * only with the signer's own permission, so a route that signs uploads needs `put`.
+   */
+  media?: 'read' | 'readwrite' | 'put';
 }
 
 export const routes = [
@@ -49,9 +55,35 @@ export const routes = [
   { id: 'PutShow', method: 'PUT', path: '/v1/catalog/shows/{showId}', entry: 'lambdas/catalog/put-show.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'DeleteShow', method: 'DELETE', path: '/v1/catalog/shows/{showId}', entry: 'lambdas/catalog/delete-show.ts', auth: 'jwt', table: 'readwrite' },
 
+  { id: 'ListEpisodes', method: 'GET', path: '/v1/catalog/shows/{showId}/episodes', entry: 'lambdas/catalog/list-episodes.ts', auth: 'jwt', table: 'read' },
+  { id: 'GetEpisode', method: 'GET', path: '/v1/catalog/shows/{showId}/episodes/{episodeId}', entry: 'lambdas/catalog/get-episode.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutEpisode', method: 'PUT', path: '/v1/catalog/shows/{showId}/episodes/{episodeId}', entry: 'lambdas/catalog/put-episode.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteEpisode', method: 'DELETE', path: '/v1/catalog/shows/{showId}/episodes/{episodeId}', entry: 'lambdas/catalog/delete-episode.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'BatchGetCatalogItems', method: 'POST', path: '/v1/catalog/items:batchGet', entry: 'lambdas/catalogs/batch-get-items.ts', auth: 'jwt', table: 'read' },
+  { id: 'ListCatalogs', method: 'GET', path: '/v1/catalogs', entry: 'lambdas/catalogs/list-catalogs.ts', auth: 'jwt', table: 'read' },
+  { id: 'GetCatalog', method: 'GET', path: '/v1/catalogs/{catalogId}', entry: 'lambdas/catalogs/get-catalog.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutCatalog', method: 'PUT', path: '/v1/catalogs/{catalogId}', entry: 'lambdas/catalogs/put-catalog.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'ListCatalogKeys', method: 'GET', path: '/v1/catalogs/{catalogId}/keys', entry: 'lambdas/catalogs/list-catalog-keys.ts', auth: 'jwt', table: 'read' },
+  { id: 'AddCatalogKeys', method: 'POST', path: '/v1/catalogs/{catalogId}/keys:add', entry: 'lambdas/catalogs/add-catalog-keys.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'RemoveCatalogKeys', method: 'POST', path: '/v1/catalogs/{catalogId}/keys:remove', entry: 'lambdas/catalogs/remove-catalog-keys.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DiffCatalog', method: 'POST', path: '/v1/catalogs/{catalogId}/diff', entry: 'lambdas/catalogs/diff-catalog.ts', auth: 'jwt', table: 'read' },
+
   { id: 'ListFavourites', method: 'GET', path: '/v1/favourites', entry: 'lambdas/favourites/list-favourites.ts', auth: 'jwt', table: 'read' },
   { id: 'PutFavourite', method: 'PUT', path: '/v1/favourites/{showId}', entry: 'lambdas/favourites/put-favourite.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'DeleteFavourite', method: 'DELETE', path: '/v1/favourites/{showId}', entry: 'lambdas/favourites/delete-favourite.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'ListQueue', method: 'GET', path: '/v1/queue', entry: 'lambdas/queue/list-queue.ts', auth: 'jwt', table: 'read' },
+  { id: 'PutQueueEntry', method: 'PUT', path: '/v1/queue/{episodeId}', entry: 'lambdas/queue/put-queue-entry.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'PatchQueueEntry', method: 'PATCH', path: '/v1/queue/{episodeId}', entry: 'lambdas/queue/patch-queue-entry.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'DeleteQueueEntry', method: 'DELETE', path: '/v1/queue/{episodeId}', entry: 'lambdas/queue/delete-queue-entry.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'FetchEpisodes', method: 'POST', path: '/v1/episodes/fetch', entry: 'lambdas/episodes/fetch-episodes.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'SendMessage', method: 'POST', path: '/v1/messages', entry: 'lambdas/messages/send-message.ts', auth: 'jwt', table: 'readwrite', media: 'put' },
+  { id: 'GetMessageInbox', method: 'GET', path: '/v1/messages/inbox', entry: 'lambdas/messages/get-inbox.ts', auth: 'jwt', table: 'read' },
+  { id: 'ConfirmMessageUpload', method: 'POST', path: '/v1/messages/{messageId}/uploaded', entry: 'lambdas/messages/confirm-upload.ts', auth: 'jwt', table: 'readwrite', media: 'readwrite' },
+  { id: 'SetMessageState', method: 'POST', path: '/v1/messages/{messageId}/state', entry: 'lambdas/messages/set-message-state.ts', auth: 'jwt', table: 'readwrite', media: 'readwrite' },
+  { id: 'GetMessageDownload', method: 'GET', path: '/v1/messages/{messageId}/download', entry: 'lambdas/messages/download-message.ts', auth: 'jwt', table: 'read', media: 'read' },
 
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },
@@ -62,7 +94,11 @@ export const routes = [
 
 /** Functions that are not HTTP routes (event consumers). */
 export const consumers = {
-  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', table: 'readwrite', sendsTo: ['analytics', 'changes'] },
+  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', table: 'readwrite', sendsTo: ['analytics', 'changes', 'propagation', 'notifications'] },
+  /** Confirms message uploads from the media bucket's Object Created events (EventBridge). */
+  uploadConfirmer: { id: 'UploadConfirmer', entry: 'lambdas/messages/upload-events.ts', table: 'readwrite', media: 'readwrite' },
+  /** Refreshes the copies of an edited catalog item; sends itself the next page of holders. */
+  propagationWorker: { id: 'PropagationWorker', entry: 'lambdas/propagation/handler.ts', table: 'readwrite', sendsTo: ['propagation'], consumes: 'propagation' },
 } as const;
 
 /** Matches a concrete request path against a route's template; returns the path parameters. */

@@ -34,6 +34,8 @@ export interface BuiltBundle extends LambdaFunction {
 export const lambdaFunctions: readonly LambdaFunction[] = [
   ...routes.map((route) => ({ id: route.id, trigger: `${route.method} ${route.path}`, entry: route.entry })),
   { id: consumers.streamRouter.id, trigger: 'DynamoDB stream', entry: consumers.streamRouter.entry },
+  { id: consumers.propagationWorker.id, trigger: 'SQS propagation queue', entry: consumers.propagationWorker.entry },
+  { id: consumers.uploadConfirmer.id, trigger: 'S3 Object Created (EventBridge)', entry: consumers.uploadConfirmer.entry },
 ];
 
 /** Builds every function into `outDir/<id>/index.mjs`; `.mjs` because Lambda loads ESM that way. */

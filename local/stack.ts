@@ -15,7 +15,10 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey } from './local-au
 import { repoRoot, stateFiles } from './paths';
 import { loadOrCreateSecret } from './local-secret';
 import { ensureTable, provisionMessaging } from './provision';
+import { QueueConsumer } from './queue-consumer';
 import { StreamPoller } from './stream-poller';
+import { UploadBridge } from './upload-bridge';
+import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
 
 export interface LocalStackOptions {
   stateDir: string;
@@ -47,6 +50,13 @@ export interface LocalStack {
 }
 
 const RESOURCE_PREFIX = 'playhead';
+/** Concurrent worker invocations locally (Lambda scales this on its own). */
+const LOCAL_WORKER_CONCURRENCY = 4;
+/**
+ * A failed work message comes back this soon locally: the worker's timeout, as long as one
+ * message can take in Lambda, rather than the queue's six times that.
+ */
+const LOCAL_RETRY_SECONDS = 30;
 
 /**
  * The whole backend on a laptop: DynamoDB Local, the SQS/S3 emulator, the resources the CDK
@@ -67,7 +77,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const [dynamo, messaging, signingKey] = await Promise.all([
       (async () => startDynamoDbLocal({ port: options.dynamodbPort || (await freePort()), dataDir: files.dynamodbData }))(),
-      startFauxqs({ port: options.messagingPort ?? 0, logger: false, defaultRegion: region }),
+      // The spy lets the upload bridge see new objects; the emulator sends no bucket events itself.
+      startFauxqs({ port: options.messagingPort ?? 0, logger: false, defaultRegion: region, messageSpies: { bufferSize: 100 } }),
       loadOrCreateSigningKey(files.signingKey),
     ]);
     stops.push(() => dynamo.stop(), () => messaging.stop());
@@ -123,6 +134,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     poller.start();
     stops.push(() => poller.stop());
+
+    // The propagation worker, fed from its work queue as Lambda's SQS event source would.
+    const worker = consumers.propagationWorker;
+    const { handler: workerHandler } = (await import(pathToFileURL(path.join(repoRoot, worker.entry)).href)) as {
+      handler: ConstructorParameters<typeof QueueConsumer>[0]['handler'];
+    };
+    const workQueue = queues[worker.consumes] as string;
+    const consumer = new QueueConsumer({
+      client: sqs,
+      queueUrl: workQueue,
+      queueArn: `arn:aws:sqs:${region}:000000000000:${workQueue.split('/').at(-1)}`,
+      region,
+      handler: workerHandler,
+      concurrency: LOCAL_WORKER_CONCURRENCY,
+      visibilityTimeoutSeconds: LOCAL_RETRY_SECONDS,
+      log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'queue-consumer', message, ...details })),
+    });
+    consumer.start();
+    stops.push(() => consumer.stop());
+
+    // Message uploads reach the confirm handler as S3's Object Created events do through EventBridge.
+    const { handler: uploadHandler } = (await import(pathToFileURL(path.join(repoRoot, consumers.uploadConfirmer.entry)).href)) as {
+      handler: ConstructorParameters<typeof UploadBridge>[0]['handler'];
+    };
+    const bridge = new UploadBridge({
+      spy: messaging.spy,
+      bucket: bucketName,
+      prefix: MESSAGE_KEY_PREFIX,
+      region,
+      handler: uploadHandler,
+      attempts: 3,
+      log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'upload-bridge', message, ...details })),
+    });
+    bridge.start();
+    stops.push(() => bridge.stop());
 
     const endpoints: Endpoints = {
       api: gateway.url,

@@ -3,7 +3,7 @@ import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem
 
 /** A catalog asset (a title that can be watched): `ASSET#<id>` / `ASSET`. */
 export const ASSET_ENTITY = 'asset';
-const assetKind: CatalogKind = { prefix: 'ASSET', entity: ASSET_ENTITY, idAttribute: 'assetId' };
+export const assetKind: CatalogKind = { prefix: 'ASSET', entity: ASSET_ENTITY, idAttribute: 'assetId' };
 
 export const assetItemSchema = z.object({
   entity: z.literal(ASSET_ENTITY),
@@ -24,7 +24,7 @@ export interface AssetWrite {
   regions?: string[] | undefined;
 }
 
-function assetFromItem(item: Record<string, unknown>): Asset {
+export function assetFromItem(item: Record<string, unknown>): Asset {
   const { entity: _entity, ...asset } = assetItemSchema.parse(item);
   return asset;
 }

@@ -14,7 +14,16 @@ export interface CatalogKind {
   idAttribute: string;
 }
 
-const catalogKey = (kind: CatalogKind, id: string) => ({ PK: `${kind.prefix}#${id}`, SK: kind.prefix });
+export const catalogKey = (kind: CatalogKind, id: string) => ({ PK: `${kind.prefix}#${id}`, SK: kind.prefix });
+
+/** Index attributes a catalog item may carry (episodes: newest-first per show); a deleted item leaves the index. */
+const INDEX_ATTRIBUTES = ['GSI1PK', 'GSI1SK'];
+
+/** A condition an existing item must meet before it is replaced; a new item always may be written. */
+export interface ReplaceCondition {
+  expression: string;
+  values: Record<string, unknown>;
+}
 
 /** Eventually consistent: half a read unit, and catalog edits are rare. */
 export async function getCatalogItem(kind: CatalogKind, id: string): Promise<Record<string, unknown> | undefined> {
@@ -32,6 +41,7 @@ export async function putCatalogItem(
   fields: Record<string, unknown>,
   optionalFields: readonly string[],
   now: string,
+  condition?: ReplaceCondition,
 ): Promise<Record<string, unknown>> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':entity': kind.entity, ':id': id, ':now': now };
@@ -55,7 +65,8 @@ export async function putCatalogItem(
       Key: catalogKey(kind, id),
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ...values, ...condition?.values },
+      ...(condition ? { ConditionExpression: `attribute_not_exists(PK) OR (${condition.expression})` } : {}),
       ReturnValues: 'ALL_NEW',
     }),
   );
@@ -72,7 +83,7 @@ export async function softDeleteCatalogItem(kind: CatalogKind, id: string, now: 
       new UpdateCommand({
         TableName: tableName,
         Key: catalogKey(kind, id),
-        UpdateExpression: 'SET deletedAt = if_not_exists(deletedAt, :now), updatedAt = if_not_exists(deletedAt, :now)',
+        UpdateExpression: `SET deletedAt = if_not_exists(deletedAt, :now), updatedAt = if_not_exists(deletedAt, :now) REMOVE ${INDEX_ATTRIBUTES.join(', ')}`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeValues: { ':now': now },
         ReturnValues: 'ALL_NEW',

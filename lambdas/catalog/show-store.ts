@@ -3,7 +3,7 @@ import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem
 
 /** A podcast or programme that users can follow: `SHOW#<id>` / `SHOW`. */
 export const SHOW_ENTITY = 'show';
-const showKind: CatalogKind = { prefix: 'SHOW', entity: SHOW_ENTITY, idAttribute: 'showId' };
+export const showKind: CatalogKind = { prefix: 'SHOW', entity: SHOW_ENTITY, idAttribute: 'showId' };
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
@@ -28,7 +28,7 @@ export const showWriteSchema = z.strictObject({
 
 export type ShowWrite = z.infer<typeof showWriteSchema>;
 
-function showFromItem(item: Record<string, unknown>): Show {
+export function showFromItem(item: Record<string, unknown>): Show {
   const { entity: _entity, ...show } = showItemSchema.parse(item);
   return show;
 }

@@ -9,3 +9,5 @@ export const uuidSchema = z
 export const assetIdSchema = uuidSchema;
 export const assetPathSchema = z.strictObject({ assetId: assetIdSchema });
 export const showPathSchema = z.strictObject({ showId: uuidSchema });
+export const episodePathSchema = z.strictObject({ showId: uuidSchema, episodeId: uuidSchema });
+export const episodeIdPathSchema = z.strictObject({ episodeId: uuidSchema });

@@ -4,6 +4,9 @@ import { queueDefinitions } from '../../lib/queue-definitions';
 import { analyticsEventsFor } from '../events/analytics-events';
 import type { ChangeNotice } from '../events/change-notices';
 import { type ItemChange, itemChangeOf } from '../events/item-change';
+import { type MessageNotification, notifiedUserOf } from '../events/message-notifications';
+import { propagationJobFor } from '../events/propagation-jobs';
+import { infoPacketFor } from '../messages/info-packet';
 import { type CapacityTally, newTally, withCapacityTally } from '../shared/capacity-meter';
 import { requireEnv } from '../shared/config';
 import { logger } from '../shared/logger';
@@ -21,11 +24,12 @@ interface Outgoing {
 }
 
 /**
- * Turns the table's stream into the change feed and the two queues. Everything comes from
+ * Turns the table's stream into the change feed and the queues. Everything comes from
  * committed changes only, so a write and what follows from it can never disagree.
  *
  * Order of work: first the feed (numbered per user, in stream order), then the `changes`
- * notices for the entries written, then the analytics events. On any failure it reports the
+ * notices for the entries written, then the analytics events and the propagation jobs (an
+ * edited catalog item whose copies must be refreshed). On any failure it reports the
  * first change not fully handled; the event source retries from there, the feed recognises
  * changes it already numbered, and the stable `eventId` lets analytics consumers drop the few
  * events that are sent again.
@@ -49,19 +53,33 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   const noticeFailure = await sendAll(queueUrl.changes, notices);
   if (noticeFailure !== undefined) logger.error('change notices not sent', { changeIndex: noticeFailure });
 
-  const analytics = analyticsFor(changes, firstFailure);
-  firstFailure = Math.min(firstFailure, analytics.firstFailure);
-  const analyticsFailure = await sendAll(
-    queueUrl.analytics,
-    analytics.outgoing.filter((o) => o.changeIndex < firstFailure),
-  );
-  if (analyticsFailure !== undefined) firstFailure = Math.min(firstFailure, analyticsFailure);
+  const analytics = messagesFor(changes, firstFailure, analyticsEventsFor);
+  const jobs = messagesFor(changes, firstFailure, (change) => {
+    const job = propagationJobFor(change);
+    return job === undefined ? [] : [job];
+  });
+  firstFailure = Math.min(firstFailure, analytics.firstFailure, jobs.firstFailure);
+  const notifications = await notificationsFor(changes, firstFailure);
+  firstFailure = Math.min(firstFailure, notifications.firstFailure);
+  for (const [url, outgoing] of [
+    [queueUrl.analytics, analytics.outgoing],
+    [queueUrl.propagation, jobs.outgoing],
+    [queueUrl.notifications, notifications.outgoing],
+  ] as const) {
+    const failure = await sendAll(
+      url,
+      outgoing.filter((o) => o.changeIndex < firstFailure),
+    );
+    if (failure !== undefined) firstFailure = Math.min(firstFailure, failure);
+  }
 
   const failed = records[firstFailure]?.dynamodb?.SequenceNumber;
   logger.info('stream batch', {
     records: records.length,
     feedEntries: feed.written.length,
     events: analytics.outgoing.length,
+    propagationJobs: jobs.outgoing.length,
+    notifications: notifications.outgoing.length,
     failedAt: failed,
     dynamoReadUnits: tally.readUnits,
     dynamoWriteUnits: tally.writeUnits,
@@ -70,15 +88,45 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
 }
 
-function analyticsFor(changes: ItemChange[], until: number): { outgoing: Outgoing[]; firstFailure: number } {
+/** Messages that follow from each change, up to the first change not handled. */
+function messagesFor(changes: ItemChange[], until: number, bodiesOf: (change: ItemChange) => readonly unknown[]): { outgoing: Outgoing[]; firstFailure: number } {
   const outgoing: Outgoing[] = [];
   for (const [changeIndex, change] of changes.entries()) {
     if (changeIndex >= until) break;
     try {
-      for (const body of analyticsEventsFor(change)) outgoing.push({ changeIndex, body });
+      for (const body of bodiesOf(change)) outgoing.push({ changeIndex, body });
     } catch (error) {
       logger.error('stream record does not match its entity schema', { eventId: change.changeId, error: error as Error });
       return { outgoing, firstFailure: changeIndex };
+    }
+  }
+  return { outgoing, firstFailure: changes.length };
+}
+
+/**
+ * One info packet per user whose messages changed in the batch, read after the batch's
+ * changes (so it shows all of them) and attached to that user's last change in it.
+ */
+async function notificationsFor(changes: ItemChange[], until: number): Promise<{ outgoing: Outgoing[]; firstFailure: number }> {
+  const firstChangeOf = new Map<string, number>();
+  const lastChangeOf = new Map<string, number>();
+  changes.slice(0, until).forEach((change, index) => {
+    const userId = notifiedUserOf(change);
+    if (userId === undefined) return;
+    if (!firstChangeOf.has(userId)) firstChangeOf.set(userId, index);
+    lastChangeOf.set(userId, index);
+  });
+  const outgoing: Outgoing[] = [];
+  const now = new Date().toISOString();
+  for (const [userId, changeIndex] of lastChangeOf) {
+    try {
+      const body: MessageNotification = { userId, packet: await infoPacketFor(userId, now) };
+      outgoing.push({ changeIndex, body });
+    } catch (error) {
+      logger.error('info packet not read', { userId, error: error as Error });
+      // Retry from this user's first change in the batch; packets attached to earlier changes still go.
+      const failedAt = firstChangeOf.get(userId) ?? changeIndex;
+      return { outgoing: outgoing.filter((o) => o.changeIndex < failedAt), firstFailure: failedAt };
     }
   }
   return { outgoing, firstFailure: changes.length };

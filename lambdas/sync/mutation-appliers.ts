@@ -8,6 +8,8 @@ import { removeFavourite } from '../favourites/favourite-store';
 import { uuidSchema } from '../shared/ids';
 import { HttpProblem } from '../shared/problem';
 import { progressWriteSchema } from '../progress/progress-item';
+import { changeQueueEntry } from '../queue/queue-rules';
+import { queueMutationValueSchema } from '../queue/queue-schemas';
 import { recordProgress } from '../progress/progress-rules';
 import { deleteProgress } from '../progress/progress-store';
 import { addPlayableToWatchlist } from '../watchlist/watchlist-rules';
@@ -66,6 +68,23 @@ const progress: MutationApplier = async (context, mutation) => {
   const entry = await recordProgress(context.principal, assetId, value.data.progress, context.now, `${context.field}.value.progress`);
   return { id: mutation.id, status: 'applied', type: 'progress', key: assetId, value: entry };
 };
+
+/**
+ * The queue: upsert adds or moves an entry and may set its state; delete marks it removed. Like
+ * progress, the later change in server order wins; a removed or finished entry stays remembered.
+ */
+const queue: MutationApplier = async (context, mutation) => {
+  const episodeId = uuidKeyOf(context, mutation, 'episode');
+  const change = mutation.op === 'delete' ? { state: 'removed' as const, add: false } : { ...parseQueueValue(context, mutation.value), add: true };
+  const entry = await changeQueueEntry(context.principal.userId, episodeId, change, context.now);
+  return { id: mutation.id, status: 'applied', type: 'queue', key: episodeId, value: entry };
+};
+
+function parseQueueValue(context: MutationContext, value: unknown) {
+  const parsed = queueMutationValueSchema.safeParse(value ?? {});
+  if (!parsed.success) throw invalid(context, 'value', 'must be {"position"?: <number>, "state"?: "queued" | "playing" | "finished" | "removed"}');
+  return parsed.data;
+}
 
 const DATASET_RECORD = 'dataset-record';
 
@@ -129,4 +148,4 @@ const datasetRecord: MutationApplier = async (context, mutation) => {
 };
 
 /** Every synced type a device may push, by its feed type name. */
-export const mutationAppliers: Record<string, MutationApplier> = { watchlist, progress, favourite, [DATASET_RECORD]: datasetRecord };
+export const mutationAppliers: Record<string, MutationApplier> = { watchlist, progress, favourite, queue, [DATASET_RECORD]: datasetRecord };

@@ -191,9 +191,9 @@ describe('data stack: buckets', () => {
 });
 
 describe('API stack: functions', () => {
-  it('creates one Lambda per route plus the stream router', () => {
-    apiTemplate.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
-    expect(Object.keys(api.functions).sort()).toEqual([...routes.map((r) => r.id), consumers.streamRouter.id].sort());
+  it('creates one Lambda per route plus the stream router and the propagation worker', () => {
+    apiTemplate.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
+    expect(Object.keys(api.functions).sort()).toEqual([...routes.map((r) => r.id), consumers.streamRouter.id, consumers.propagationWorker.id].sort());
   });
 
   it('runs every Lambda on arm64 and the Node major that lib/bundling.ts targets', () => {
@@ -292,7 +292,7 @@ describe('API stack: HTTP API', () => {
 
 describe('API stack: stream router', () => {
   it('consumes the table stream with partial batch failures, bisection, bounded retries and a failure queue', () => {
-    apiTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    apiTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionLogicalId(consumers.streamRouter.id) },
       EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamArn') },
@@ -318,6 +318,29 @@ describe('API stack: stream router', () => {
     }
     // It appends feed entries, so it writes the table.
     expect(statements.flatMap(actionsOf)).toContain('dynamodb:PutItem');
+  });
+});
+
+describe('API stack: propagation worker', () => {
+  it('consumes its work queue in batches of ten with partial batch failures; the queue outlasts its timeout and has a DLQ', () => {
+    apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionLogicalId(consumers.propagationWorker.id) },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Propagation.*Arn') },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const timeout = (apiTemplate.findResources('AWS::Lambda::Function')[functionLogicalId(consumers.propagationWorker.id)]?.Properties as { Timeout: number }).Timeout;
+    dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 6 * timeout,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+  });
+
+  it('may read and write the table and send only to its own queue', () => {
+    const statements = allowedStatements(apiTemplate, roleLogicalId(consumers.propagationWorker.id));
+    const sendTargets = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).flatMap((s) => s.Resource);
+    expect(sendTargets).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/Propagation.*Arn/) }]);
+    expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
   });
 });
 

@@ -21,6 +21,18 @@ import {
   MIN_VALUE_MAGNITUDE,
   NAME_PATTERN,
 } from '../../lambdas/datasets/dataset-limits';
+import {
+  CATALOG_ID_PATTERN,
+  DIFF_SINCE_OVERLAP_MS,
+  MAX_BATCH_GET_KEYS,
+  MAX_CATALOG_DESCRIPTION_LENGTH,
+  MAX_CATALOG_NAME_LENGTH,
+  MAX_DIFF_BODY_BYTES,
+  MAX_DIFF_KEYS,
+  MAX_KEYS_PER_CHANGE,
+  MAX_REPORTED_KEY_ERRORS,
+  MISSING_PAGE_SIZE,
+} from '../../lambdas/catalogs/catalog-limits';
 import { recordWriteSchema } from '../../lambdas/datasets/dataset-schemas';
 import { handler as getHealth } from '../../lambdas/health/get-health';
 import { DEFAULT_MAX_BODY_BYTES, problemResponse } from '../../lambdas/shared/http';
@@ -257,8 +269,11 @@ describe('every operation documents the answers the shared HTTP layer can give',
       const pointer = resolveRef(`#/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses/400`).pointer;
       expect(problemSlugsOf(`${pointer}/content/${escapePointer('application/problem+json')}/schema`).sort()).toEqual(['malformed-json', 'validation-failed']);
     }
-    // Catalog writes check the catalog:write scope.
-    if (op.path.startsWith('/v1/catalog/') && op.method !== 'GET') expect(statuses).toContain('403');
+    // Catalog writes check the catalog:write scope (a batch get and a diff are POSTs that only read).
+    const readingPosts = ['BatchGetCatalogItems', 'DiffCatalog'];
+    if ((op.path.startsWith('/v1/catalog/') || op.path.startsWith('/v1/catalogs/')) && op.method !== 'GET' && !readingPosts.includes(String(op.operationId))) {
+      expect(statuses).toContain('403');
+    }
   });
 
   it('every response is JSON or problem+json as its status says, and carries Cache-Control: no-store', () => {
@@ -278,7 +293,7 @@ describe('every operation documents the answers the shared HTTP layer can give',
       const schema = valueAt(`#/paths/${escapePointer(o.path)}/${o.method.toLowerCase()}/responses/200/content/application~1json/schema`);
       return isObject(schema) && schema.type === 'array';
     });
-    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListDatasetRecords', 'ListDatasets', 'ListFavourites', 'ListProgress', 'ListWatchlist']);
+    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListCatalogKeys', 'ListCatalogs', 'ListDatasetRecords', 'ListDatasets', 'ListEpisodes', 'ListFavourites', 'ListProgress', 'ListQueue', 'ListWatchlist']);
     for (const op of lists) {
       const names = (op.operation.parameters as JsonObject[]).map((p) => (typeof p.$ref === 'string' ? (valueAt(p.$ref) as JsonObject).name : p.name));
       expect(names.sort()).toEqual(['cursor', 'limit']);
@@ -301,6 +316,23 @@ describe('documented limits are the limits in the code', () => {
 
   it('body size', () => {
     for (const name of ['AssetWrite', 'ProgressWrite']) expect((valueAt(`#/components/requestBodies/${name}`) as JsonObject)['x-max-body-bytes']).toBe(DEFAULT_MAX_BODY_BYTES);
+  });
+
+  it('curated catalogs, diffs and batch gets', () => {
+    const schema = (name: string) => valueAt(`#/components/schemas/${name}`) as JsonObject;
+    const property = (name: string, field: string) => (schema(name).properties as Record<string, JsonObject>)[field];
+    expect(schema('CatalogId')).toMatchObject({ pattern: CATALOG_ID_PATTERN.source });
+    expect(property('CatalogWrite', 'name')).toMatchObject({ minLength: 1, maxLength: MAX_CATALOG_NAME_LENGTH });
+    expect(property('CatalogWrite', 'description')).toMatchObject({ maxLength: MAX_CATALOG_DESCRIPTION_LENGTH });
+    expect(property('CatalogKeysChange', 'keys')).toMatchObject({ minItems: 1, maxItems: MAX_KEYS_PER_CHANGE });
+    expect(property('CatalogItemsBatchGet', 'keys')).toMatchObject({ minItems: 1, maxItems: MAX_BATCH_GET_KEYS });
+    expect(property('CatalogDiffRequest', 'keys')).toMatchObject({ maxItems: MAX_DIFF_KEYS });
+    expect(property('CatalogDiff', 'missing')).toMatchObject({ maxItems: MISSING_PAGE_SIZE });
+    expect(String(property('CatalogKeysChange', 'keys')?.description)).toContain(`first ${MAX_REPORTED_KEY_ERRORS}`);
+    const diff = valueAt(`#/paths/${escapePointer('/v1/catalogs/{catalogId}/diff')}/post/requestBody`) as JsonObject;
+    expect(diff['x-max-body-bytes']).toBe(MAX_DIFF_BODY_BYTES);
+    expect(String(valueAt(`#/paths/${escapePointer('/v1/catalogs/{catalogId}/diff')}/post/description`))).toContain('one minute before');
+    expect(DIFF_SINCE_OVERLAP_MS).toBe(60_000);
   });
 
   it('datasets', () => {

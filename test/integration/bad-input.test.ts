@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lib/routes';
+import { MAX_DIFF_BODY_BYTES } from '../../lambdas/catalogs/catalog-limits';
 import { MAX_DATASET_NAME_LENGTH, MAX_RECORD_BODY_BYTES, MAX_RECORD_KEY_LENGTH, MAX_VALUE_BYTES, MAX_VALUE_DEPTH } from '../../lambdas/datasets/dataset-limits';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/shared/http';
 import { MAX_PUSH_BODY_BYTES } from '../../lambdas/sync/mutations';
 import { openSession } from '../support/sync';
 import { call, createAsset, newUserId, tokenFor } from '../support/api';
-import { itemsOfUser } from '../support/table';
+import { itemsOfPartition, itemsOfUser } from '../support/table';
 
 /**
  * Every route, from the route table, gets every kind of bad input; each answer must be a 4xx
@@ -19,9 +20,17 @@ const bodyExamples: Record<string, unknown> = {
   PutDatasetRecord: { value: { theme: 'dark' } },
   OpenSyncSession: { deviceId: 'phone' },
   PutShow: { title: 'A show' },
+  PutEpisode: { title: 'An episode', audioUrl: 'https://cdn.example.org/a.mp3', contentType: 'audio/mpeg', durationSeconds: 60, publishedAt: '2026-01-01T00:00:00Z' },
+  PatchQueueEntry: { state: 'finished' },
+  FetchEpisodes: { perShow: 1 },
+  PutCatalog: { name: 'A catalog' },
+  AddCatalogKeys: { keys: [`asset:${randomUUID()}`] },
+  RemoveCatalogKeys: { keys: [`show:${randomUUID()}`] },
+  DiffCatalog: { keys: [] },
+  BatchGetCatalogItems: { keys: [`episode:${randomUUID()}`] },
 };
 /** Routes that take larger bodies than DEFAULT_MAX_BODY_BYTES. */
-const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES };
+const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES, DiffCatalog: MAX_DIFF_BODY_BYTES };
 
 /** A concrete path for a route: the given asset id, valid names on dataset routes, a well-formed session id. */
 const someSessionId: string = randomUUID();
@@ -29,9 +38,11 @@ const fillPath = (path: string, assetId = '', sessionId = someSessionId) =>
   path
     .replace('{assetId}', assetId)
     .replace('{showId}', assetId || sessionId)
+    .replace('{episodeId}', assetId || sessionId)
     .replace('{dataset}', 'settings')
     .replace('{key}', 'theme')
-    .replace('{sessionId}', sessionId);
+    .replace('{sessionId}', sessionId)
+    .replace('{catalogId}', 'bad-input-catalog');
 
 interface Problem {
   type: string;
@@ -52,7 +63,7 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
   const withId = (id: string) => fillPath(route.path, id);
 
   it('rejects an id that is not a UUID, naming the path parameter', async () => {
-    const param = ['assetId', 'showId'].find((name) => route.path.includes(`{${name}}`));
+    const param = ['assetId', 'showId', 'episodeId'].find((name) => route.path.includes(`{${name}}`));
     if (!param) return;
     const userId = newUserId();
     const token = await tokenFor(userId, { scopes: ['catalog:write'] });
@@ -76,6 +87,16 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
         }
       }
       expect(await itemsOfUser(userId)).toEqual([]);
+    });
+  }
+
+  if (route.path.includes('{catalogId}')) {
+    it('rejects a catalog id outside [a-z0-9-], starting with a dash, or over 64 characters, naming path.catalogId', async () => {
+      const token = await tokenFor(newUserId(), { scopes: ['catalog:write'] });
+      for (const id of ['Upper', '-dash', 'a_b', 'a%20b', 'a%23b', 'caf%C3%A9', '%00', "x'%20OR%20'1'%3D'1", 'c'.repeat(65)]) {
+        await expectProblem(await call(route.method, route.path.replace('{catalogId}', id), { token, body: bodyExamples[route.id] }), 400, 'path.catalogId');
+        if (id !== '%00') expect(await itemsOfPartition(`CATALOG#${decodeURIComponent(id)}`)).toEqual([]);
+      }
     });
   }
 
@@ -149,6 +170,14 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
     );
   } else if (route.id === 'OpenSyncSession') {
     cases.push(['a number where a device id belongs', { body: { deviceId: 42 } }, 400, 'body.deviceId']);
+  } else if (route.id === 'PutCatalog') {
+    cases.push(['a number where a name belongs', { body: { name: 42 } }, 400, 'body.name'], ['a blank name', { body: { name: '  ' } }, 400, 'body.name']);
+  } else if (['AddCatalogKeys', 'RemoveCatalogKeys', 'DiffCatalog', 'BatchGetCatalogItems'].includes(route.id)) {
+    cases.push(
+      ['a number where a key belongs', { body: { keys: [42] } }, 400, 'body.keys.0'],
+      ['a key that is not a content key', { body: { keys: ['asset:1'] } }, 400, 'body.keys.0'],
+      ['a key instead of a list', { body: { keys: `asset:${randomUUID()}` } }, 400, 'body.keys'],
+    );
   } else {
     cases.push(['a number where a string belongs', { body: { title: 42 } }, 400, 'body.title']);
   }

@@ -1,19 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../lambdas/events/item-change';
 import { endpoints, newAssetId, newUserId } from '../support/api';
+import { pointHandlersAtLocalStack } from '../support/handler-env';
 
 // The feed writer runs here against the stack's DynamoDB Local, as the stream router would.
 let appendChangesToFeed: typeof import('../../lambdas/sync/feed-writer').appendChangesToFeed;
 let feedEntriesAfter: typeof import('../../lambdas/sync/feed-store').feedEntriesAfter;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME: endpoints.tableName,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_REGION: endpoints.region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  pointHandlersAtLocalStack();
   ({ appendChangesToFeed } = await import('../../lambdas/sync/feed-writer'));
   ({ feedEntriesAfter } = await import('../../lambdas/sync/feed-store'));
 });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { userPartitionKey } from '../../lambdas/shared/keys';
 import { endpoints } from './api';
 
@@ -7,6 +7,20 @@ import { endpoints } from './api';
 const client = DynamoDBDocumentClient.from(
   new DynamoDBClient({ endpoint: endpoints.dynamodb, region: endpoints.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
 );
+
+/** Every item of one partition (a curated catalog: `CATALOG#<id>`), strongly consistent. */
+export async function itemsOfPartition(partitionKey: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await client.send(
+      new QueryCommand({ TableName: endpoints.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partitionKey }, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
 
 export async function itemsOfUser(userId: string): Promise<Record<string, unknown>[]> {
   const output = await client.send(
@@ -18,4 +32,51 @@ export async function itemsOfUser(userId: string): Promise<Record<string, unknow
 /** Writes an item straight into the table, for a state the API would take too long to build. */
 export async function putItem(item: Record<string, unknown>): Promise<void> {
   await client.send(new PutCommand({ TableName: endpoints.tableName, Item: item }));
+}
+
+/** Every item matching a filter, by scanning the local table: only for proofs over many users at once. */
+export async function scanItems(filter: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await client.send(
+      new ScanCommand({ TableName: endpoints.tableName, FilterExpression: filter, ExpressionAttributeValues: values, ExpressionAttributeNames: names, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
+/** Writes many items, 25 per request, several requests at once; unprocessed items are sent again. */
+export async function putItems(items: Record<string, unknown>[]): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+        [endpoints.tableName]: (chunks[next++] as Record<string, unknown>[]).map((Item) => ({ PutRequest: { Item } })),
+      };
+      while (requests !== undefined && Object.keys(requests).length > 0) {
+        const output = await client.send(new BatchWriteCommand({ RequestItems: requests }));
+        requests = output.UnprocessedItems as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+/** Every item under one GSI1 partition (holders of a content key, a show's episodes), read whole. */
+export async function itemsInIndex(partition: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await client.send(
+      new QueryCommand({ TableName: endpoints.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition }, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
 }

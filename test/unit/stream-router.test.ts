@@ -11,6 +11,7 @@ let handler: typeof import('../../lambdas/stream-router/handler').handler;
 beforeAll(async () => {
   process.env.ANALYTICS_QUEUE_URL = 'https://sqs.example/analytics';
   process.env.CHANGES_QUEUE_URL = 'https://sqs.example/changes';
+  process.env.PROPAGATION_QUEUE_URL = 'https://sqs.example/propagation';
   process.env.TABLE_NAME ??= 'unit-test-table';
   ({ handler } = await import('../../lambdas/stream-router/handler'));
 });

@@ -1,0 +1,134 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { documentClient, tableName } from '../shared/dynamo';
+import { HttpProblem } from '../shared/problem';
+import { MAX_DURATION_SECONDS, MAX_TITLE_LENGTH } from './asset-schemas';
+import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
+import { MAX_DESCRIPTION_LENGTH } from './show-store';
+
+/**
+ * An episode of a show: `EPISODE#<id>` / `EPISODE`. Episode ids are unique across shows, so a
+ * queue entry names an episode by its id alone. A published (not deleted) episode is also in
+ * GSI1 under its show, sorted by `publishedAt`, which is how lists and fetches find the newest.
+ */
+export const EPISODE_ENTITY = 'episode';
+export const episodeKind: CatalogKind = { prefix: 'EPISODE', entity: EPISODE_ENTITY, idAttribute: 'episodeId' };
+
+const showEpisodesIndexKey = (showId: string) => `SHOW#${showId}#EPISODES`;
+/** ISO-8601 UTC timestamps of one format sort as text in time order. */
+const publishedSortKey = (publishedAt: string, episodeId: string) => `${publishedAt}#${episodeId}`;
+
+export const episodeItemSchema = z.object({
+  entity: z.literal(EPISODE_ENTITY),
+  episodeId: z.string(),
+  showId: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  audioUrl: z.string(),
+  contentType: z.string(),
+  durationSeconds: z.number().int(),
+  publishedAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deletedAt: z.string().optional(),
+});
+
+export type Episode = Omit<z.infer<typeof episodeItemSchema>, 'entity'>;
+
+export const episodeWriteSchema = z.strictObject({
+  title: z.string().trim().min(1).max(MAX_TITLE_LENGTH),
+  description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+  audioUrl: z.url({ protocol: /^https$/, message: 'must be an https URL' }).max(2048),
+  contentType: z.string().regex(/^(audio|video)\/[a-z0-9.+-]{1,60}$/, 'must be an audio/* or video/* media type'),
+  durationSeconds: z.number().int().min(1).max(MAX_DURATION_SECONDS),
+  publishedAt: z.iso.datetime({ offset: true }).transform((at) => new Date(at).toISOString()),
+});
+
+export type EpisodeWrite = z.infer<typeof episodeWriteSchema>;
+
+export function episodeFromItem(item: Record<string, unknown>): Episode {
+  const { entity: _entity, ...episode } = episodeItemSchema.parse(item);
+  return episode;
+}
+
+export async function getEpisode(episodeId: string): Promise<Episode | undefined> {
+  const item = await getCatalogItem(episodeKind, episodeId);
+  return item ? episodeFromItem(item) : undefined;
+}
+
+/**
+ * Creates, replaces or republishes an episode. An episode id already used by another show is
+ * refused: moving episodes between shows would leave queue copies pointing at the wrong show.
+ */
+export async function putEpisode(showId: string, episodeId: string, write: EpisodeWrite, now: string): Promise<Episode> {
+  const fields = { ...write, showId, GSI1PK: showEpisodesIndexKey(showId), GSI1SK: publishedSortKey(write.publishedAt, episodeId) };
+  try {
+    const item = await putCatalogItem(episodeKind, episodeId, fields, ['description'], now, { expression: 'showId = :showId', values: { ':showId': showId } });
+    return episodeFromItem(item);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new HttpProblem('episode-in-other-show', `Episode ${episodeId} belongs to another show.`);
+    }
+    throw error;
+  }
+}
+
+export async function softDeleteEpisode(episodeId: string, now: string): Promise<Episode | undefined> {
+  const item = await softDeleteCatalogItem(episodeKind, episodeId, now);
+  return item ? episodeFromItem(item) : undefined;
+}
+
+export interface EpisodePage {
+  episodes: Episode[];
+  /** Where the next page starts, when more remain. */
+  after: string | undefined;
+}
+
+/**
+ * A show's published episodes, newest first: those not deleted and published by `now`.
+ * `after` is the index sort key of the last episode of the previous page; `newerThan`, the
+ * sort key below which nothing is wanted (the user's fetch position).
+ */
+export async function listPublishedEpisodes(
+  showId: string,
+  now: string,
+  limit: number,
+  options: { after?: string | undefined; newerThan?: string | undefined } = {},
+): Promise<EpisodePage> {
+  // `~` sorts after every id character, so episodes published exactly at `now` are included.
+  const upper = options.after ?? `${now}#~`;
+  const collected: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression:
+          options.newerThan === undefined ? 'GSI1PK = :pk AND GSI1SK < :upper' : 'GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper',
+        ExpressionAttributeValues: {
+          ':pk': showEpisodesIndexKey(showId),
+          ':upper': upper,
+          ...(options.newerThan === undefined ? {} : { ':lower': options.newerThan }),
+        },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+        // Two more than needed: BETWEEN includes both ends, which were handed out or listed already.
+        Limit: limit + 3 - collected.length,
+      }),
+    );
+    collected.push(...(output.Items ?? []).filter((item) => item.GSI1SK !== options.newerThan && item.GSI1SK !== options.after));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined && collected.length <= limit);
+  const page = collected.slice(0, limit);
+  return {
+    episodes: page.map(episodeFromItem),
+    after: collected.length > limit ? (page.at(-1)?.GSI1SK as string) : undefined,
+  };
+}
+
+export const episodeSortKeyOf = (episode: Pick<Episode, 'publishedAt' | 'episodeId'>): string => publishedSortKey(episode.publishedAt, episode.episodeId);
+
+/** A list cursor's content: an index sort key this module wrote. */
+export const isEpisodeSortKey = (value: string): boolean => /^\d{4}-\d\d-\d\dT[0-9:.]+Z#[0-9a-f-]{36}$/.test(value);

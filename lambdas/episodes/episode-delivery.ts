@@ -1,0 +1,119 @@
+import { setTimeout } from 'node:timers/promises';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type Episode, episodeSortKeyOf, listPublishedEpisodes } from '../catalog/episode-store';
+import { getShow } from '../catalog/show-store';
+import { listFavourites } from '../favourites/favourite-store';
+import { documentClient, tableName } from '../shared/dynamo';
+import { holderIndexAttributes, type QueueEntry, queueEntryFromItem, queueKey } from '../queue/queue-item';
+import { fetchedQueueItem } from '../queue/queue-rules';
+import { currentFetchPosition, fetchPositions, movePositionWrite } from './fetch-position';
+
+export const MAX_PER_SHOW = 50;
+/** Shows worked on at once: enough to hide latency, few enough to stay polite to the table. */
+const SHOW_CONCURRENCY = 8;
+/** Races lost in a row before giving up on a show for this call (another device is fetching it). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Hands a user, for each followed show, up to `perShow` of its newest published episodes that
+ * no device of theirs has been handed before, and queues them. Per show, one transaction moves
+ * the fetch position and adds the entries, conditional on the position being where this call
+ * found it: of two devices fetching at once, one wins and the other finds nothing new, so no
+ * episode is ever handed out twice. Lazy: nothing runs until a device asks.
+ */
+export async function fetchNewEpisodes(userId: string, perShow: number, now: string): Promise<QueueEntry[]> {
+  const [shows, positions] = await Promise.all([followedShows(userId), fetchPositions(userId)]);
+  const base = Date.parse(now);
+  const results: QueueEntry[][] = new Array(shows.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < shows.length) {
+      const index = next++;
+      const showId = shows[index] as string;
+      // Each show gets its own band of positions, so a fetch queues show by show, newest first.
+      const positionOf = (i: number) => base + (index * MAX_PER_SHOW + i) / 1000;
+      results[index] = await deliverShow(userId, showId, positions.get(showId), perShow, now, positionOf);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SHOW_CONCURRENCY, shows.length) }, worker));
+  return results.flat();
+}
+
+async function followedShows(userId: string): Promise<string[]> {
+  const shows: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await listFavourites(userId, 1000, after);
+    shows.push(...page.items.map((f) => f.show));
+    after = page.lastSortKey;
+  } while (after !== undefined);
+  return shows;
+}
+
+async function deliverShow(
+  userId: string,
+  showId: string,
+  known: string | undefined,
+  perShow: number,
+  now: string,
+  positionOf: (i: number) => number,
+): Promise<QueueEntry[]> {
+  let position = known;
+  let showChecked = false;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { episodes } = await listPublishedEpisodes(showId, now, perShow, { newerThan: position });
+    if (episodes.length === 0) return [];
+    if (!showChecked) {
+      // Only shows with something new cost this read; a deleted show hands out nothing more.
+      const show = await getShow(showId);
+      if (show === undefined || show.deletedAt !== undefined) return [];
+      showChecked = true;
+    }
+    const outcome = await handOut(userId, showId, position, episodes, now, positionOf);
+    if (outcome !== 'position-moved') return outcome;
+    await setTimeout(10 * attempt);
+    position = await currentFetchPosition(userId, showId);
+  }
+  return [];
+}
+
+/**
+ * One transaction: the position moves to the newest episode and each episode not yet in the
+ * queue joins it. An episode already there (queued by hand, or finished or removed) is
+ * skipped, and the transaction tried again without it.
+ */
+async function handOut(
+  userId: string,
+  showId: string,
+  from: string | undefined,
+  episodes: Episode[],
+  now: string,
+  positionOf: (i: number) => number,
+): Promise<QueueEntry[] | 'position-moved'> {
+  const to = episodeSortKeyOf(episodes[0] as Episode);
+  let candidates = episodes.map((episode, i) => fetchedQueueItem(episode, positionOf(i), now));
+  for (;;) {
+    try {
+      await documentClient.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            movePositionWrite(userId, showId, from, to, now),
+            ...candidates.map((item) => ({
+              Put: { TableName: tableName, Item: { ...queueKey(userId, item.episodeId), ...item, ...holderIndexAttributes(userId, item.episodeId) }, ConditionExpression: 'attribute_not_exists(PK)' },
+            })),
+          ],
+        }),
+      );
+      return candidates.map(queueEntryFromItem);
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'position-moved';
+      const present = new Set(reasons.flatMap((reason, i) => (i > 0 && reason.Code === 'ConditionalCheckFailed' ? [i - 1] : [])));
+      // Anything else (a conflicting transaction in flight): read the position again and retry.
+      if (present.size === 0) return 'position-moved';
+      candidates = candidates.filter((_, i) => !present.has(i));
+    }
+  }
+}

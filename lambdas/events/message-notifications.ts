@@ -1,0 +1,21 @@
+import { INBOX_ENTITY, OUTBOX_ENTITY } from '../messages/message-items';
+import type { InfoPacket } from '../messages/info-packet';
+import { userIdOfPartitionKey } from '../shared/keys';
+import type { ItemChange } from './item-change';
+
+/**
+ * The message on the `notifications` queue: a user whose video messages changed, and their
+ * info packet as `GET /v1/messages/inbox` would answer it now. The push sender forwards the
+ * packet as the push payload, so push and poll carry the same thing.
+ */
+export interface MessageNotification {
+  userId: string;
+  packet: InfoPacket;
+}
+
+/** The user whose packet a change alters: the owner of an inbox or outbox slot that changed. */
+export function notifiedUserOf(change: ItemChange): string | undefined {
+  const entity = (change.newImage ?? change.oldImage)?.entity;
+  if (entity !== INBOX_ENTITY && entity !== OUTBOX_ENTITY) return undefined;
+  return userIdOfPartitionKey(change.keys.PK);
+}

@@ -1,0 +1,28 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { nowIso } from '../shared/clock';
+import { logger } from '../shared/logger';
+import { deleteObject } from './message-media';
+import { confirmUpload, messageIdOfObjectKey } from './message-rules';
+
+/** The part of S3's "Object Created" EventBridge event that matters here. */
+interface ObjectCreatedDetail {
+  bucket: { name: string };
+  object: { key: string; size?: number };
+}
+
+/**
+ * Confirms uploads from S3 itself (EventBridge delivers the bucket's Object Created events).
+ * An object under the messages prefix that belongs to no message is deleted. A thrown error
+ * makes EventBridge retry; confirmation is idempotent.
+ */
+export async function handler(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {
+  const objectKey = event.detail.object.key;
+  const messageId = messageIdOfObjectKey(objectKey);
+  const confirmation = messageId === undefined ? { outcome: 'unknown' as const } : await confirmUpload(messageId, nowIso());
+  if (confirmation.outcome === 'unknown') {
+    logger.warn('object belongs to no message; deleting it', { objectKey });
+    await deleteObject(objectKey);
+    return;
+  }
+  logger.info('upload confirmed', { objectKey, outcome: confirmation.outcome });
+}

@@ -1,0 +1,129 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PROPAGATION_QUEUE_URL_ENV } from '../../lib/queue-definitions';
+import { tableKeyOfContent } from '../catalog/content-keys';
+import { holdersIndexKey } from '../catalog/holders-index';
+import { type PropagationJob, propagationJobSchema } from '../events/propagation-jobs';
+import { newTally, withCapacityTally } from '../shared/capacity-meter';
+import { nowIso } from '../shared/clock';
+import { requireEnv } from '../shared/config';
+import { documentClient, tableName } from '../shared/dynamo';
+import { logger } from '../shared/logger';
+import { sqsClient } from '../shared/sqs';
+import { holderRefreshes } from './holder-refresh';
+
+const queueUrl = requireEnv(PROPAGATION_QUEUE_URL_ENV);
+
+/** Holders per message: one page of the index, refreshed well inside the worker's timeout. */
+export const HOLDERS_PER_JOB = 250;
+/** Holder updates in flight at once. */
+const CONCURRENCY = 25;
+
+/**
+ * Refreshes the copies of an edited catalog item, one page of holders per message. The next
+ * page goes back on the queue before this one is worked, so long holder lists are worked by
+ * several invocations at once. Every update is conditional on the holder's copy being older,
+ * so a message delivered again, or a page worked twice, changes nothing the second time;
+ * a message that fails is reported and SQS delivers it again (then to the DLQ).
+ */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const tally = newTally();
+  const failures: { itemIdentifier: string }[] = [];
+  await withCapacityTally(tally, async () => {
+    for (const record of event.Records) {
+      try {
+        await work(record);
+      } catch (error) {
+        logger.error('propagation job failed', { messageId: record.messageId, error: error as Error });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+  });
+  logger.info('propagation batch', { messages: event.Records.length, failed: failures.length, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits });
+  return { batchItemFailures: failures };
+}
+
+async function work(record: SQSRecord): Promise<void> {
+  const parsed = propagationJobSchema.safeParse(JSON.parse(record.body));
+  // A message that can never be worked is dropped with a log line rather than retried into the DLQ.
+  if (!parsed.success) {
+    logger.error('propagation job is malformed', { messageId: record.messageId, issues: parsed.error.issues });
+    return;
+  }
+  const job = parsed.data;
+  const content = await currentContent(job.key);
+  if (content === undefined) return;
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :holders',
+      ExpressionAttributeValues: { ':holders': holdersIndexKey(job.key) },
+      ExclusiveStartKey: job.after,
+      Limit: HOLDERS_PER_JOB,
+    }),
+  );
+  if (page.LastEvaluatedKey !== undefined) {
+    const next: PropagationJob = { ...job, after: page.LastEvaluatedKey as Record<string, string> };
+    await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(next) }));
+  }
+  const holders = page.Items ?? [];
+  const outcomes: boolean[] = [];
+  const now = nowIso();
+  let next = 0;
+  const worker = async () => {
+    while (next < holders.length) {
+      const holder = holders[next++] as Record<string, unknown>;
+      outcomes.push(await refresh(job.key, holder, content, now));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, holders.length) }, worker));
+  logger.info('holders refreshed', { key: job.key, holders: holders.length, refreshed: outcomes.filter(Boolean).length, more: page.LastEvaluatedKey !== undefined });
+}
+
+/** Strongly consistent: the job says the item changed, and the copies must get that change. */
+async function currentContent(key: string): Promise<Record<string, unknown> | undefined> {
+  const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: tableKeyOfContent(key), ConsistentRead: true }));
+  return output.Item;
+}
+
+/** True when the holder changed; false when it already had this version (or is no longer a holder). */
+async function refresh(key: string, holder: Record<string, unknown>, content: Record<string, unknown>, now: string): Promise<boolean> {
+  const refreshOf = holderRefreshes[String(holder.entity)];
+  if (refreshOf === undefined) {
+    logger.warn('holder of unknown kind', { key, entity: holder.entity });
+    return false;
+  }
+  const update = refreshOf(content, now);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':updatedAt': content.updatedAt, ':holders': holdersIndexKey(key) };
+  const set = ['contentUpdatedAt = :updatedAt'];
+  Object.entries(update.set).forEach(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    set.push(`#s${i} = :s${i}`);
+  });
+  const remove = update.remove.map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: holder.PK, SK: holder.SK },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        // Still a holder (the index is eventually consistent), and its copy is older than this one.
+        ConditionExpression: 'GSI1PK = :holders AND contentUpdatedAt < :updatedAt',
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from '../shared/dynamo';
+import { userPartitionKey } from '../shared/keys';
+import { QUEUE_SORT_PREFIX, type QueueItem, queueItemSchema, queueKey, type QueueState } from './queue-item';
+
+/** Strongly consistent: a change is computed from the entry as it is, then written only if it is still so. */
+export async function getQueueItem(userId: string, episodeId: string): Promise<QueueItem | undefined> {
+  const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: queueKey(userId, episodeId), ConsistentRead: true }));
+  return output.Item ? queueItemSchema.parse(output.Item) : undefined;
+}
+
+/**
+ * Writes the whole entry if nobody changed it since it was read (`seen`; undefined: it did not
+ * exist). False when someone did; the caller reads again and recomputes.
+ */
+export async function replaceQueueItem(
+  userId: string,
+  item: QueueItem,
+  index: Record<string, string> | undefined,
+  seen: QueueItem | undefined,
+): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...queueKey(userId, item.episodeId), ...item, ...index },
+        ConditionExpression: seen === undefined ? 'attribute_not_exists(PK)' : 'updatedAt = :seen AND contentUpdatedAt = :seenContent',
+        ExpressionAttributeValues: seen === undefined ? undefined : { ':seen': seen.updatedAt, ':seenContent': seen.contentUpdatedAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Every entry in the given states. The queue is read whole because it is ordered by position, not by key. */
+export async function queueItemsInStates(userId: string, states: readonly QueueState[]): Promise<QueueItem[]> {
+  const items: QueueItem[] = [];
+  const names = states.map((_, i) => `:s${i}`);
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: `#state IN (${names.join(', ')})`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': QUEUE_SORT_PREFIX, ...Object.fromEntries(states.map((s, i) => [`:s${i}`, s])) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(output.Items ?? []).map((item) => queueItemSchema.parse(item)));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
