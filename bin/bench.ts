@@ -14,6 +14,7 @@ import { lambdaRuntimeTarget } from '../lib/bundling';
 import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
 import { routes } from '../lib/routes';
 import { streamRouterSettings } from '../lib/stream-settings';
+import { measureMessages, type MessageFigures, newBenchUserId, renderMessages } from './bench-messages';
 import { measurePodcasts, type PodcastFigures, renderPodcasts } from './bench-podcasts';
 import { BUNDLE_SIZE_TARGET_BYTES, type BuiltBundle, buildLambdaBundles, runBundleInNode } from '../local/lambda-bundles';
 import { javaMissingMessage } from '../local/java';
@@ -158,6 +159,8 @@ interface LogCapture {
   takeBatches(): StreamBatchLog[];
   /** The propagation worker's batch lines logged since the last call. */
   takeWorkerBatches(): WorkerBatchLog[];
+  /** Other INFO lines with this `message`, logged since the last call for it. */
+  takeLines(message: string): Record<string, unknown>[];
   restore(): void;
 }
 
@@ -174,6 +177,7 @@ function captureRequestLogs(): LogCapture {
   let captured: RequestLog[] = [];
   let batches: StreamBatchLog[] = [];
   let workerBatches: WorkerBatchLog[] = [];
+  const others = new Map<string, Record<string, unknown>[]>();
   let partial = '';
   stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     const text = partial + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -187,6 +191,10 @@ function captureRequestLogs(): LogCapture {
       if (log) captured.push(log);
       else if (batch) batches.push(batch);
       else if (workerBatch) workerBatches.push(workerBatch);
+      else if (isRoutineLogLine(line)) {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (typeof parsed.message === 'string') others.set(parsed.message, [...(others.get(parsed.message) ?? []), parsed]);
+      }
       // Other INFO lines (there are few) are dropped too.
       else if (!isRoutineLogLine(line)) passThrough.push(line);
     }
@@ -209,6 +217,11 @@ function captureRequestLogs(): LogCapture {
     takeWorkerBatches() {
       const taken = workerBatches;
       workerBatches = [];
+      return taken;
+    },
+    takeLines(message: string) {
+      const taken = others.get(message) ?? [];
+      others.delete(message);
       return taken;
     },
     restore() {
@@ -266,6 +279,8 @@ interface Call {
   status: number;
   text: string;
   elapsedMs: number;
+  /** The `Link` header of a list page, when more pages follow. */
+  link?: string | undefined;
 }
 
 interface Latency {
@@ -288,6 +303,7 @@ interface StackFigures {
   units: UnitsRow[];
   feed: FeedFigures;
   podcasts: PodcastFigures;
+  messages: MessageFigures;
 }
 
 async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures> {
@@ -318,7 +334,7 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const text = await response.text();
-      return { status: response.status, text, elapsedMs: performance.now() - started };
+      return { status: response.status, text, elapsedMs: performance.now() - started, link: response.headers.get('link') ?? undefined };
     }
 
     async function expectStatus(status: number, method: string, route: string, token: string | undefined, body?: unknown): Promise<Call> {
@@ -400,7 +416,16 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
       endpoints: stack.endpoints,
       note,
     });
-    return { latency, units, feed, podcasts };
+    const messages = await measureMessages({
+      expectStatus,
+      capture,
+      newUser: async () => {
+        const id = newBenchUserId();
+        return { id, token: await mintToken(key, { userId: id }) };
+      },
+      note,
+    });
+    return { latency, units, feed, podcasts, messages };
   } finally {
     if (stack) {
       note('stopping the local stack');
@@ -1210,7 +1235,8 @@ handler, a DynamoDB round trip): a feed poll that finds nothing takes ${ms(empty
     : ''
 }. Over a real network the bytes, which the delta cuts to ${pct(share.bytes)}, weigh more.
 
-${renderPodcasts(stack.podcasts)}`;
+${renderPodcasts(stack.podcasts)}
+${renderMessages(stack.messages)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ async function deliveredTo(recipientId: string, messageId: string) {
   // Someone else's message is "not found", exactly like one that does not exist.
   if (message === undefined || message.recipientId !== recipientId) throw new HttpProblem('message-not-found', `There is no message ${messageId} for you.`);
   if (message.status === 'PENDING') throw new HttpProblem('message-not-delivered', `Message ${messageId} has not been uploaded yet.`);
+  if (message.status === 'REJECTED') throw new HttpProblem('message-not-found', `Message ${messageId} was refused: ${message.rejectedBecause ?? 'its upload did not match'}.`);
   const slot = message.status === 'UPLOADED' ? await getInboxSlot(recipientId, message.senderId) : undefined;
   if (slot === undefined || slot.messageId !== messageId) throw new HttpProblem('message-not-found', `Message ${messageId} was replaced or has expired.`);
   return { message, slot };

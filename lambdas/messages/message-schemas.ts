@@ -1,10 +1,15 @@
 import * as z from 'zod';
 import { uuidSchema } from '../shared/ids';
+import { MAX_USER_ID_LENGTH } from '../shared/principal';
 import { deliveryStates } from './message-items';
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_SECONDS, MESSAGE_CONTENT_TYPES } from './message-limits';
 
-/** User ids are token subjects; this is what Playhead accepts as one (Cognito subs, test ids, emails). */
-export const userIdSchema = z.string().regex(/^[A-Za-z0-9._@:+-]{1,128}$/, 'must be a user id: 1-128 characters of A-Z a-z 0-9 . _ @ : + -');
+/** User ids are token subjects: any id a token may carry can be sent a message. */
+export const userIdSchema = z
+  .string()
+  .min(1)
+  .max(MAX_USER_ID_LENGTH)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must be a user id (the recipient token\'s sub), without control characters');
 
 export const newMessageSchema = z.strictObject({
   recipientId: userIdSchema,

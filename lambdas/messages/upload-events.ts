@@ -1,4 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { newTally, withCapacityTally } from '../shared/capacity-meter';
 import { nowIso } from '../shared/clock';
 import { logger } from '../shared/logger';
 import { deleteObject } from './message-media';
@@ -16,6 +17,12 @@ interface ObjectCreatedDetail {
  * makes EventBridge retry; confirmation is idempotent.
  */
 export async function handler(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {
+  const tally = newTally();
+  await withCapacityTally(tally, () => confirm(event));
+  logger.info('upload event', { objectKey: event.detail.object.key, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits, dynamoRequests: tally.requests });
+}
+
+async function confirm(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {
   const objectKey = event.detail.object.key;
   const messageId = messageIdOfObjectKey(objectKey);
   const confirmation = messageId === undefined ? { outcome: 'unknown' as const } : await confirmUpload(messageId, nowIso());
@@ -24,5 +31,7 @@ export async function handler(event: EventBridgeEvent<'Object Created', ObjectCr
     await deleteObject(objectKey);
     return;
   }
+  // An object put again under a refused or replaced message (its URL still works) is not kept.
+  if (confirmation.outcome === 'rejected' || confirmation.outcome === 'replaced') await deleteObject(objectKey);
   logger.info('upload confirmed', { objectKey, outcome: confirmation.outcome });
 }

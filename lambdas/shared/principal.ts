@@ -16,7 +16,8 @@ export interface Principal {
 
 type JwtAuthorizer = { jwt?: { claims?: Record<string, unknown>; scopes?: string[] | null } };
 
-const MAX_USER_ID_LENGTH = 256;
+/** A token's `sub` is the user id; longer ones are refused (Cognito subs are 36 characters). */
+export const MAX_USER_ID_LENGTH = 256;
 
 /**
  * Reads the claims that API Gateway's JWT authorizer (or the local gateway, which verifies

@@ -12,6 +12,7 @@ import { lambdaRuntimeTarget } from '../../lib/bundling';
 import { PlayheadDataStack } from '../../lib/data-stack';
 import { repoRoot } from '../../lib/playhead-function';
 import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
+import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
 import { consumers, type RouteDefinition, routes } from '../../lib/routes';
 import { streamRouterSettings } from '../../lib/stream-settings';
 import { tableDefinition } from '../../lib/table-definition';
@@ -182,6 +183,20 @@ describe('data stack: buckets', () => {
     }
   });
 
+  it('cleans up message videos with lifecycle rules alone, and sends Object Created events to EventBridge', () => {
+    const media = resourcesOf(dataTemplate)[logicalIdOf(data.bucket)]?.Properties as Record<string, unknown>;
+    expect(media.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    const rules = (media.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: MESSAGE_KEY_PREFIX, ExpirationInDays: UNVIEWED_RETENTION_DAYS, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        expect.objectContaining({ Prefix: MESSAGE_KEY_PREFIX, ExpirationInDays: VIEWED_RETENTION_DAYS, TagFilters: [{ Key: VIEWED_TAG.Key, Value: VIEWED_TAG.Value }] }),
+      ]),
+    );
+    // No custom resource (and so no extra Lambda) is needed for the events.
+    expect(ofType(dataTemplate, 'Custom::S3BucketNotifications')).toEqual([]);
+  });
+
   it('logs access to the media bucket into the access-log bucket', () => {
     dataTemplate.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdOf(data.accessLogsBucket) } },
@@ -191,9 +206,9 @@ describe('data stack: buckets', () => {
 });
 
 describe('API stack: functions', () => {
-  it('creates one Lambda per route plus the stream router and the propagation worker', () => {
-    apiTemplate.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
-    expect(Object.keys(api.functions).sort()).toEqual([...routes.map((r) => r.id), consumers.streamRouter.id, consumers.propagationWorker.id].sort());
+  it('creates one Lambda per route plus one per consumer (stream router, propagation worker, upload confirmer)', () => {
+    apiTemplate.resourceCountIs('AWS::Lambda::Function', routes.length + Object.keys(consumers).length);
+    expect(Object.keys(api.functions).sort()).toEqual([...routes.map((r) => r.id), ...Object.values(consumers).map((c) => c.id)].sort());
   });
 
   it('runs every Lambda on arm64 and the Node major that lib/bundling.ts targets', () => {
@@ -226,8 +241,9 @@ describe('API stack: functions', () => {
     expect(actions).toContain('dynamodb:Query');
     if (route.table === 'read') expect(actions.filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
     else expect(actions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
-    // The indexes are granted by name, never as `<table>/index/*`.
-    expect(JSON.stringify(statements.map((s) => s.Resource))).not.toContain('*');
+    // The indexes are granted by name, never as `<table>/index/*` (object keys under the messages prefix are checked below).
+    const tableStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(JSON.stringify(tableStatements.map((s) => s.Resource))).not.toContain('*');
   });
 
   it('passes the country claim to authenticated routes (Cognito puts custom attributes under custom:)', () => {
@@ -341,6 +357,29 @@ describe('API stack: propagation worker', () => {
     const sendTargets = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).flatMap((s) => s.Resource);
     expect(sendTargets).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/Propagation.*Arn/) }]);
     expect(statements.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+  });
+});
+
+describe('API stack: video messages', () => {
+  it('routes the media bucket\'s Object Created events under the messages prefix to the upload confirmer, with retries and a DLQ', () => {
+    apiTemplate.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ prefix: MESSAGE_KEY_PREFIX }] } } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionLogicalId(consumers.uploadConfirmer.id), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+
+  it('grants message routes exact S3 actions on the messages prefix only', () => {
+    const mediaActions = (id: string) =>
+      allowedStatements(apiTemplate, roleLogicalId(id))
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
+        .map((s) => ({ actions: actionsOf(s).sort(), resource: JSON.stringify(s.Resource) }));
+    expect(mediaActions('SendMessage').map((g) => g.actions)).toEqual([['s3:PutObject']]);
+    expect(mediaActions('GetMessageDownload').map((g) => g.actions)).toEqual([['s3:GetObject']]);
+    expect(mediaActions(consumers.uploadConfirmer.id).map((g) => g.actions)).toEqual([['s3:DeleteObject', 's3:GetObject', 's3:PutObjectTagging']]);
+    for (const id of ['SendMessage', 'GetMessageDownload', 'ConfirmMessageUpload', 'SetMessageState', consumers.uploadConfirmer.id]) {
+      for (const grant of mediaActions(id)) expect(grant.resource).toContain(`/${MESSAGE_KEY_PREFIX}*`);
+    }
+    expect(mediaActions('GetMessageInbox')).toEqual([]);
   });
 });
 

@@ -34,6 +34,17 @@ import {
   MISSING_PAGE_SIZE,
 } from '../../lambdas/catalogs/catalog-limits';
 import { recordWriteSchema } from '../../lambdas/datasets/dataset-schemas';
+import { deliveryStates } from '../../lambdas/messages/message-items';
+import {
+  DOWNLOAD_URL_SECONDS,
+  MAX_MESSAGE_BYTES,
+  MAX_MESSAGE_SECONDS,
+  MESSAGE_CONTENT_TYPES,
+  UNVIEWED_RETENTION_DAYS,
+  UPLOAD_URL_SECONDS,
+  VIEWED_RETENTION_DAYS,
+} from '../../lambdas/messages/message-limits';
+import { newMessageSchema, stateChangeSchema } from '../../lambdas/messages/message-schemas';
 import { handler as getHealth } from '../../lambdas/health/get-health';
 import { DEFAULT_MAX_BODY_BYTES, problemResponse } from '../../lambdas/shared/http';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lambdas/shared/paging';
@@ -295,8 +306,16 @@ describe('every operation documents the answers the shared HTTP layer can give',
     });
     expect(lists.map((o) => o.operationId).sort()).toEqual(['ListCatalogKeys', 'ListCatalogs', 'ListDatasetRecords', 'ListDatasets', 'ListEpisodes', 'ListFavourites', 'ListProgress', 'ListQueue', 'ListWatchlist']);
     for (const op of lists) {
-      const names = (op.operation.parameters as JsonObject[]).map((p) => (typeof p.$ref === 'string' ? (valueAt(p.$ref) as JsonObject).name : p.name));
-      expect(names.sort()).toEqual(['cursor', 'limit']);
+      const parameters = (op.operation.parameters as JsonObject[]).map((p) => (typeof p.$ref === 'string' ? (valueAt(p.$ref) as JsonObject) : p));
+      const names = parameters.map((p) => p.name);
+      // The shared paging parameters, each once.
+      const paging = parameters.filter((p) => p.name === 'limit' || p.name === 'cursor').sort((a, b) => String(a.name).localeCompare(String(b.name)));
+      expect(paging).toEqual([valueAt('#/components/parameters/Cursor'), valueAt('#/components/parameters/Limit')]);
+      expect(new Set(names).size).toBe(names.length);
+      // Anything else narrows the list: an optional query parameter with a description and a schema.
+      for (const extra of parameters.filter((p) => p.name !== 'limit' && p.name !== 'cursor')) {
+        expect(extra, `${op.operationId} ${String(extra.name)}`).toMatchObject({ in: 'query', required: false, description: expect.stringMatching(/\S/), schema: expect.any(Object) });
+      }
       const headers = valueAt(`#/paths/${escapePointer(op.path)}/get/responses/200/headers`) as JsonObject;
       expect(headers.Link).toBeDefined();
       const schema = valueAt(`#/paths/${escapePointer(op.path)}/get/responses/200/content/application~1json/schema`) as JsonObject;
@@ -363,6 +382,60 @@ describe('documented limits are the limits in the code', () => {
     const contractAccepts = requestBodyErrors('PUT', '/v1/datasets/{dataset}/records/{key}', body).length === 0;
     expect(contractAccepts).toBe(serverAccepts);
   });
+
+  it('video messages', () => {
+    const schema = (name: string) => valueAt(`#/components/schemas/${name}`) as JsonObject;
+    expect(schema('MessageContentType').enum).toEqual([...MESSAGE_CONTENT_TYPES]);
+    expect(schema('MessageSizeBytes')).toMatchObject({ type: 'integer', minimum: 1, maximum: MAX_MESSAGE_BYTES });
+    expect(schema('MessageDurationSeconds')).toMatchObject({ exclusiveMinimum: 0, maximum: MAX_MESSAGE_SECONDS });
+    expect(schema('DeliveryState').enum).toEqual([...deliveryStates]);
+    for (const name of ['SendMessage', 'SetMessageState']) {
+      const op = documentedOperations.find((o) => o.operationId === name);
+      expect((op?.operation.requestBody as JsonObject)['x-max-body-bytes']).toBe(DEFAULT_MAX_BODY_BYTES);
+    }
+    // The figures the descriptions promise.
+    expect([UPLOAD_URL_SECONDS, DOWNLOAD_URL_SECONDS, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS]).toEqual([15 * 60, 15 * 60, 14, 1]);
+    const send = String(documentedOperations.find((o) => o.operationId === 'SendMessage')?.operation.description);
+    expect(send).toContain('15 minutes');
+    const inbox = String(documentedOperations.find((o) => o.operationId === 'GetMessageInbox')?.operation.description);
+    expect(inbox).toContain(`${UNVIEWED_RETENTION_DAYS} days while unviewed and ${VIEWED_RETENTION_DAYS} day once viewed`);
+  });
+
+  const messageBodies: Array<[string, unknown]> = [
+    ['the required fields', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: 1000 }],
+    ['every field', { recipientId: 'a.b_c@d:e+f-g', contentType: 'video/webm', sizeBytes: MAX_MESSAGE_BYTES, durationSeconds: MAX_MESSAGE_SECONDS }],
+    ['a fractional duration', { recipientId: 'friend', contentType: 'video/quicktime', sizeBytes: 1, durationSeconds: 0.5 }],
+    ['a zero duration', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: 1, durationSeconds: 0 }],
+    ['a duration one second too long', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: 1, durationSeconds: MAX_MESSAGE_SECONDS + 1 }],
+    ['zero bytes', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: 0 }],
+    ['one byte too many', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: MAX_MESSAGE_BYTES + 1 }],
+    ['a fractional size', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: 1.5 }],
+    ['an audio type', { recipientId: 'friend', contentType: 'audio/mpeg', sizeBytes: 1 }],
+    ['an upper-case type', { recipientId: 'friend', contentType: 'VIDEO/MP4', sizeBytes: 1 }],
+    ['an empty recipient', { recipientId: '', contentType: 'video/mp4', sizeBytes: 1 }],
+    ['a recipient with a space (subs may have one)', { recipientId: 'a b', contentType: 'video/mp4', sizeBytes: 1 }],
+    ['a recipient with a control character', { recipientId: 'a\u0007b', contentType: 'video/mp4', sizeBytes: 1 }],
+    ['a recipient of the largest length', { recipientId: 'r'.repeat(256), contentType: 'video/mp4', sizeBytes: 1 }],
+    ['a recipient one too long', { recipientId: 'r'.repeat(257), contentType: 'video/mp4', sizeBytes: 1 }],
+    ['no recipient', { contentType: 'video/mp4', sizeBytes: 1 }],
+    ['an unknown field', { recipientId: 'friend', contentType: 'video/mp4', sizeBytes: 1, title: 'hi' }],
+    ['null', null],
+  ];
+
+  it.each(messageBodies)('SendMessage with %s: the documented schema and the handler agree', (_, body) => {
+    const serverAccepts = newMessageSchema.safeParse(body).success;
+    const contractAccepts = requestBodyErrors('POST', '/v1/messages', body).length === 0;
+    expect(contractAccepts).toBe(serverAccepts);
+  });
+
+  it.each([{ state: 'DOWNLOADED' }, { state: 'VIEWED' }, { state: 'UPLOADED' }, { state: 'viewed' }, {}, { state: 'VIEWED', at: 1 }])(
+    'SetMessageState with %j: the documented schema and the handler agree',
+    (body) => {
+      const serverAccepts = stateChangeSchema.safeParse(body).success;
+      const contractAccepts = requestBodyErrors('POST', '/v1/messages/{messageId}/state', body).length === 0;
+      expect(contractAccepts).toBe(serverAccepts);
+    },
+  );
 
   it('asset fields', () => {
     expect(write.title).toMatchObject({ minLength: 1, maxLength: MAX_TITLE_LENGTH });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../lib/routes';
 import { MAX_DIFF_BODY_BYTES } from '../../lambdas/catalogs/catalog-limits';
+import { MAX_MESSAGE_BYTES, MAX_MESSAGE_SECONDS } from '../../lambdas/messages/message-limits';
 import { MAX_DATASET_NAME_LENGTH, MAX_RECORD_BODY_BYTES, MAX_RECORD_KEY_LENGTH, MAX_VALUE_BYTES, MAX_VALUE_DEPTH } from '../../lambdas/datasets/dataset-limits';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/shared/http';
 import { MAX_PUSH_BODY_BYTES } from '../../lambdas/sync/mutations';
@@ -28,17 +29,21 @@ const bodyExamples: Record<string, unknown> = {
   RemoveCatalogKeys: { keys: [`show:${randomUUID()}`] },
   DiffCatalog: { keys: [] },
   BatchGetCatalogItems: { keys: [`episode:${randomUUID()}`] },
+  SendMessage: { recipientId: 'someone-else', contentType: 'video/mp4', sizeBytes: 1000 },
+  SetMessageState: { state: 'VIEWED' },
 };
 /** Routes that take larger bodies than DEFAULT_MAX_BODY_BYTES. */
 const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES, DiffCatalog: MAX_DIFF_BODY_BYTES };
 
-/** A concrete path for a route: the given asset id, valid names on dataset routes, a well-formed session id. */
+/** A concrete path for a route: the given asset id, valid names on dataset routes, well-formed session and message ids. */
 const someSessionId: string = randomUUID();
+const someMessageId: string = randomUUID();
 const fillPath = (path: string, assetId = '', sessionId = someSessionId) =>
   path
     .replace('{assetId}', assetId)
     .replace('{showId}', assetId || sessionId)
     .replace('{episodeId}', assetId || sessionId)
+    .replace('{messageId}', assetId || someMessageId)
     .replace('{dataset}', 'settings')
     .replace('{key}', 'theme')
     .replace('{sessionId}', sessionId)
@@ -63,7 +68,7 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
   const withId = (id: string) => fillPath(route.path, id);
 
   it('rejects an id that is not a UUID, naming the path parameter', async () => {
-    const param = ['assetId', 'showId', 'episodeId'].find((name) => route.path.includes(`{${name}}`));
+    const param = ['assetId', 'showId', 'episodeId', 'messageId'].find((name) => route.path.includes(`{${name}}`));
     if (!param) return;
     const userId = newUserId();
     const token = await tokenFor(userId, { scopes: ['catalog:write'] });
@@ -177,6 +182,25 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
       ['a number where a key belongs', { body: { keys: [42] } }, 400, 'body.keys.0'],
       ['a key that is not a content key', { body: { keys: ['asset:1'] } }, 400, 'body.keys.0'],
       ['a key instead of a list', { body: { keys: `asset:${randomUUID()}` } }, 400, 'body.keys'],
+    );
+  } else if (route.id === 'SendMessage') {
+    const send = (fields: Record<string, unknown>) => ({ body: { ...(bodyExamples.SendMessage as object), ...fields } });
+    cases.push(
+      ['a number where a recipient id belongs', send({ recipientId: 42 }), 400, 'body.recipientId'],
+      ['a recipient id with a control character', send({ recipientId: 'a\u0000b' }), 400, 'body.recipientId'],
+      ['a recipient id over 256 characters', send({ recipientId: 'r'.repeat(257) }), 400, 'body.recipientId'],
+      ['a content type that is not a video type', send({ contentType: 'audio/mpeg' }), 400, 'body.contentType'],
+      ['zero bytes', send({ sizeBytes: 0 }), 400, 'body.sizeBytes'],
+      ['one byte over the limit', send({ sizeBytes: MAX_MESSAGE_BYTES + 1 }), 400, 'body.sizeBytes'],
+      ['a size as a string', send({ sizeBytes: '1000' }), 400, 'body.sizeBytes'],
+      ['a zero duration', send({ durationSeconds: 0 }), 400, 'body.durationSeconds'],
+      ['a duration over the limit', send({ durationSeconds: MAX_MESSAGE_SECONDS + 0.5 }), 400, 'body.durationSeconds'],
+    );
+  } else if (route.id === 'SetMessageState') {
+    cases.push(
+      ['the state only the server sets', { body: { state: 'UPLOADED' } }, 400, 'body.state'],
+      ['a state in lower case', { body: { state: 'viewed' } }, 400, 'body.state'],
+      ['a number where a state belongs', { body: { state: 2 } }, 400, 'body.state'],
     );
   } else {
     cases.push(['a number where a string belongs', { body: { title: 42 } }, 400, 'body.title']);

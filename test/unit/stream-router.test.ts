@@ -12,6 +12,7 @@ beforeAll(async () => {
   process.env.ANALYTICS_QUEUE_URL = 'https://sqs.example/analytics';
   process.env.CHANGES_QUEUE_URL = 'https://sqs.example/changes';
   process.env.PROPAGATION_QUEUE_URL = 'https://sqs.example/propagation';
+  process.env.NOTIFICATIONS_QUEUE_URL = 'https://sqs.example/notifications';
   process.env.TABLE_NAME ??= 'unit-test-table';
   ({ handler } = await import('../../lambdas/stream-router/handler'));
 });
