@@ -180,7 +180,7 @@ export function renderMessages(figures: MessageFigures): string {
     ['DynamoDB reads (on demand)', `${units(totalRead)} RRU per message`, totalRead * m * PRICES.dynamoReadPerMillion],
     ['SQS notifications', '2 users × (send + receive + delete) per state change, 3 changes', 18 * m * PRICES.sqsPerMillion],
     ['S3 requests', 'PUT + tagging (PUT price); HEAD + GET (GET price)', MONTHLY_MESSAGES * (2 * PRICES.s3PutPer1000 + 2 * PRICES.s3GetPer1000) / 1000],
-    ['S3 storage', `${AVERAGE_VIDEO_MB} MB kept about ${STORED_DAYS} days (viewed videos expire a day after viewing)`, gb * (STORED_DAYS / 30) * PRICES.s3StorageGbMonth],
+    ['S3 storage', `${AVERAGE_VIDEO_MB} MB kept about ${STORED_DAYS} days (viewed videos expire within a day of viewing)`, gb * (STORED_DAYS / 30) * PRICES.s3StorageGbMonth],
     ['Data transfer out', `${AVERAGE_VIDEO_MB} MB downloaded once (uploads are free)`, gb * PRICES.transferOutPerGb],
     ['CloudWatch Logs', 'about 3 KB of JSON log lines per message', (MONTHLY_MESSAGES * 3) / 1024 / 1024 * PRICES.logsIngestPerGb],
   ];

@@ -225,8 +225,10 @@ export async function measureCatalogDiff(context: PodcastContext): Promise<DiffF
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: context.endpoints.dynamodb, region: context.endpoints.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   );
-  // The items themselves are set-up, written straight into the table in the shape the asset store writes.
-  const now = new Date().toISOString();
+  // The items themselves are set-up, written straight into the table in the shape the asset store writes,
+  // as last edited two hours ago: a mirror's refresh comes long after the items last changed, and
+  // a diff's `asOf` keeps a minute of overlap, which would otherwise cover all of them.
+  const now = new Date(Date.now() - 2 * 3600 * 1000).toISOString();
   const assets = Array.from({ length: DIFF_CATALOG_KEYS + DIFF_ADDED }, () => randomUUID());
   const items = assets.map((assetId, i) => ({
     PK: `ASSET#${assetId}`,
@@ -365,9 +367,35 @@ export function renderPodcasts(figures: PodcastFigures): string {
   // DynamoDB Local reports a transaction's items at one unit each; AWS bills two per item, plus one per GSI1 copy.
   const transactionalPrice = 2 * (figures.fetch.added + FETCH_SHOWS) + figures.fetch.added;
   const perHolder = (value: number) => units(value / HOLDERS);
-  return `## Podcasts: episode fetch and edit propagation (issue 5)
+  const d = figures.diff;
+  const share = (part: TransferFigure) => `${((part.bytes / d.full.bytes) * 100).toFixed(1)} %`;
+  const transferRow = (label: string, t: TransferFigure) =>
+    `| ${label} | ${t.requests} | ${(t.bytes / 1024).toFixed(1)} KB | ${share(t)} | ${units(t.readUnits)} | ${t.ms.toFixed(0)} ms |`;
+  const refresh: TransferFigure = { requests: d.diffSince.requests + d.refetch.requests, bytes: d.diffSince.bytes + d.refetch.bytes, readUnits: d.diffSince.readUnits + d.refetch.readUnits, ms: d.diffSince.ms + d.refetch.ms };
+  return `## Podcasts and catalogs (issue 5)
 
-### \`POST /v1/episodes/fetch\`: ${FETCH_SHOWS} favourites × perShow ${FETCH_PER_SHOW}
+### Catalog diff against full download: ${d.catalogKeys.toLocaleString('en-US')} keys
+
+A partner mirrors a curated catalog of ${d.catalogKeys.toLocaleString('en-US')} assets. Full download: list the keys (pages of 1,000) and batch-get every
+item (100 a call). Then ${d.edited} items are edited, ${d.deleted} deleted and ${d.added} added (2 % of the catalog), and the partner diffs the
+${d.catalogKeys.toLocaleString('en-US')} keys it holds (\`POST /v1/catalogs/{id}/diff\`, about ${Math.round(d.catalogKeys * 50 / 1024)} KB of request body, not counted below), without and with \`since\`
+(the \`asOf\` of its previous diff). Bytes are response bodies; latency is the client's, requests one after another.
+
+| fetch | requests | bytes | share of full | RCU | time |
+|---|---:|---:|---:|---:|---:|
+${transferRow('full download (keys + batch get)', d.full)}
+${transferRow('diff of all held keys', d.diff)}
+${transferRow('diff with `since`', d.diffSince)}
+${transferRow('… plus batch get of the changed and new items', refresh)}
+
+Target: a diff under 10 % of the bytes of the full download. With \`since\` (the routine refresh): ${(d.diffSince.bytes / d.full.bytes) < 0.1 ? '✅ met' : '❌ not met'}
+(${share(d.diffSince)}; ${share(refresh)} including fetching what changed). A diff without \`since\` must list every held key with its
+\`updatedAt\` (${share(d.diff)}): the issue's \`present\` bucket as specified, useful for a first check of a mirror of unknown age.
+A diff costs the same read units whatever is sent: one eventually consistent query of the catalog's partition.
+
+### Episode fetch and edit propagation
+
+#### \`POST /v1/episodes/fetch\`: ${FETCH_SHOWS} favourites × perShow ${FETCH_PER_SHOW}
 
 A fresh listener follows ${FETCH_SHOWS} shows of ${EPISODES_PER_SHOW} published episodes each and fetches; then fetches again
 at once (nothing new). Medians of ${FETCH_RUNS} listeners; latency is the client's, through the local gateway.
@@ -384,7 +412,7 @@ of never handing an episode out twice when two devices fetch at once), and each 
 entry, so the edit below can find it: ${2 * (FETCH_SHOWS * FETCH_PER_SHOW + FETCH_SHOWS)} + ${FETCH_SHOWS * FETCH_PER_SHOW} WCU for this fetch in AWS.
 The second call costs only the reads: lazy delivery has no background cost at all.
 
-### One episode edit reaching ${HOLDERS} queues
+#### One episode edit reaching ${HOLDERS} queues
 
 ${HOLDERS} listeners hold the episode in their queue; the publisher then corrects its title. The stream router turns
 the edit into one job on the \`propagation\` work queue; the worker refreshes a page of 250 holders per message (and

@@ -16,7 +16,7 @@ import { routes } from '../lib/routes';
 import { streamRouterSettings } from '../lib/stream-settings';
 import { measureMessages, type MessageFigures, newBenchUserId, renderMessages } from './bench-messages';
 import { measurePodcasts, type PodcastFigures, renderPodcasts } from './bench-podcasts';
-import { BUNDLE_SIZE_TARGET_BYTES, type BuiltBundle, buildLambdaBundles, runBundleInNode } from '../local/lambda-bundles';
+import { BUNDLE_SIZE_TARGET_BYTES, type BuiltBundle, MEDIA_BUNDLE_SIZE_TARGET_BYTES, buildLambdaBundles, runBundleInNode } from '../local/lambda-bundles';
 import { javaMissingMessage } from '../local/java';
 import { loadOrCreateSigningKey, mintToken, type SigningKey } from '../local/local-auth';
 import type { Endpoints } from '../local/stack';
@@ -919,7 +919,7 @@ interface Figures {
 
 function render({ startedAt, loadAtStart, elapsedS, bundles, coldInit, stack }: Figures): string {
   const cpus = os.cpus();
-  const oversize = bundles.filter((b) => b.bytes > BUNDLE_SIZE_TARGET_BYTES);
+  const oversize = bundles.filter((b) => b.bytes > b.sizeTargetBytes);
   const largest = [...bundles].sort((a, b) => b.bytes - a.bytes)[0];
   const progressPuts = stack.units.filter((u) => u.request === 'PUT /v1/progress/{assetId}');
   const maxProgressWrite = Math.max(...progressPuts.map((u) => u.log.dynamoWriteUnits));
@@ -976,8 +976,8 @@ ${table(
   ['Target', 'Measured', 'Result'],
   [
     [
-      `Every bundle ≤ ${targetKb}`,
-      oversize.length === 0 ? `largest ${kb(largest?.bytes ?? 0)} KB` : `${oversize.length} of ${bundles.length} over; largest ${largest?.id} at ${kb(largest?.bytes ?? 0)} KB`,
+      `Every bundle ≤ ${targetKb} (${MEDIA_BUNDLE_SIZE_TARGET_BYTES / 1024} KB with the S3 client)`,
+      oversize.length === 0 ? `largest ${largest?.id} at ${kb(largest?.bytes ?? 0)} KB` : `${oversize.length} of ${bundles.length} over; largest ${largest?.id} at ${kb(largest?.bytes ?? 0)} KB`,
       metMark(oversize.length === 0),
     ],
     [
@@ -1021,10 +1021,12 @@ lib/bundling.ts, the settings the CDK stacks deploy (ESM, minified, AWS SDK bund
 map). Sizes are of the single output file; 1 KB = 1024 bytes.
 
 ${table(
-  ['Function', 'Invoked by', 'Minified KB', `≤ ${targetKb}`],
-  bundles.map((b) => [b.id, `\`${b.trigger}\``, kb(b.bytes), b.bytes > BUNDLE_SIZE_TARGET_BYTES ? '❌ over' : '✅']),
-  ['l', 'l', 'r', 'l'],
+  ['Function', 'Invoked by', 'Minified KB', 'Target KB', 'Within'],
+  bundles.map((b) => [b.id, `\`${b.trigger}\``, kb(b.bytes), kb(b.sizeTargetBytes), b.bytes > b.sizeTargetBytes ? '❌ over' : '✅']),
+  ['l', 'l', 'r', 'r', 'l'],
 )}
+
+Targets: ${targetKb}; ${MEDIA_BUNDLE_SIZE_TARGET_BYTES / 1024} KB for the functions that touch message videos, which carry the S3 client and presigner.
 
 ## 2. Cold init
 

@@ -136,7 +136,12 @@ export class PlayheadFunction extends Construct {
     this.fn.addEnvironment(BUCKET_NAME_ENV, bucket.bucketName);
     const actions = { put: ['s3:PutObject'], read: ['s3:GetObject'], readwrite: ['s3:GetObject', 's3:DeleteObject', 's3:PutObjectTagging'] }[access];
     // A policy of its own, so that the acknowledgement below covers these statements only.
-    const policy = new Policy(this, 'MediaAccess', { statements: [new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${keyPrefix}*`)] })] });
+    const statements = [new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${keyPrefix}*`)] })];
+    // Without ListBucket, S3 answers a HEAD of a missing key with 403 instead of 404; limited to the prefix.
+    if (access === 'readwrite') {
+      statements.push(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${keyPrefix}*`] } } }));
+    }
+    const policy = new Policy(this, 'MediaAccess', { statements });
     policy.attachToRole(this.role);
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${mediaBucketName().replace(Aws.ACCOUNT_ID, '<AWS::AccountId>').replace(Aws.REGION, '<AWS::Region>')}/${keyPrefix}*]`,

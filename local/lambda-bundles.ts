@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { esbuildOptionsFor } from '../lib/bundling';
-import { consumers, routes } from '../lib/routes';
+import { consumers, type RouteDefinition, routes } from '../lib/routes';
 import { repoRoot } from './paths';
 
 /**
@@ -15,6 +15,11 @@ import { repoRoot } from './paths';
 
 /** Above this a bundle is flagged: larger bundles mean slower cold starts. */
 export const BUNDLE_SIZE_TARGET_BYTES = 500 * 1024;
+/**
+ * Functions that touch message videos carry the S3 client and presigner (about 110 KB more,
+ * measured cold import +10 ms); their own, documented target.
+ */
+export const MEDIA_BUNDLE_SIZE_TARGET_BYTES = 640 * 1024;
 
 export interface LambdaFunction {
   /** The route or consumer id, as in lib/routes.ts. */
@@ -22,6 +27,8 @@ export interface LambdaFunction {
   /** What invokes it: `METHOD /path` for routes. */
   trigger: string;
   entry: string;
+  /** The size this bundle must stay under. */
+  sizeTargetBytes: number;
 }
 
 export interface BuiltBundle extends LambdaFunction {
@@ -32,10 +39,15 @@ export interface BuiltBundle extends LambdaFunction {
 }
 
 export const lambdaFunctions: readonly LambdaFunction[] = [
-  ...routes.map((route) => ({ id: route.id, trigger: `${route.method} ${route.path}`, entry: route.entry })),
-  { id: consumers.streamRouter.id, trigger: 'DynamoDB stream', entry: consumers.streamRouter.entry },
-  { id: consumers.propagationWorker.id, trigger: 'SQS propagation queue', entry: consumers.propagationWorker.entry },
-  { id: consumers.uploadConfirmer.id, trigger: 'S3 Object Created (EventBridge)', entry: consumers.uploadConfirmer.entry },
+  ...(routes as readonly RouteDefinition[]).map((route) => ({
+    id: route.id,
+    trigger: `${route.method} ${route.path}`,
+    entry: route.entry,
+    sizeTargetBytes: route.media === undefined ? BUNDLE_SIZE_TARGET_BYTES : MEDIA_BUNDLE_SIZE_TARGET_BYTES,
+  })),
+  { id: consumers.streamRouter.id, trigger: 'DynamoDB stream', entry: consumers.streamRouter.entry, sizeTargetBytes: BUNDLE_SIZE_TARGET_BYTES },
+  { id: consumers.propagationWorker.id, trigger: 'SQS propagation queue', entry: consumers.propagationWorker.entry, sizeTargetBytes: BUNDLE_SIZE_TARGET_BYTES },
+  { id: consumers.uploadConfirmer.id, trigger: 'S3 Object Created (EventBridge)', entry: consumers.uploadConfirmer.entry, sizeTargetBytes: MEDIA_BUNDLE_SIZE_TARGET_BYTES },
 ];
 
 /** Builds every function into `outDir/<id>/index.mjs`; `.mjs` because Lambda loads ESM that way. */

@@ -46,7 +46,10 @@ export class UploadBridge {
         if (this.running && isUpload(message, this.options.bucket, this.options.prefix)) this.enqueue((message as { key: string }).key);
         return false;
       })
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        // Only stopping clears the spy; anything else means uploads would go unconfirmed.
+        if (this.running) this.options.log('upload bridge stopped listening', { error: String(error) });
+      });
   }
 
   async stop(): Promise<void> {

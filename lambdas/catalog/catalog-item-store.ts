@@ -25,9 +25,9 @@ export interface ReplaceCondition {
   values: Record<string, unknown>;
 }
 
-/** Eventually consistent: half a read unit, and catalog edits are rare. */
-export async function getCatalogItem(kind: CatalogKind, id: string): Promise<Record<string, unknown> | undefined> {
-  const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(kind, id) }));
+/** Eventually consistent by default: half a read unit, and catalog edits are rare. */
+export async function getCatalogItem(kind: CatalogKind, id: string, consistent = false): Promise<Record<string, unknown> | undefined> {
+  const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(kind, id), ConsistentRead: consistent }));
   return output.Item;
 }
 

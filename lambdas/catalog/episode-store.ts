@@ -52,8 +52,9 @@ export function episodeFromItem(item: Record<string, unknown>): Episode {
   return episode;
 }
 
-export async function getEpisode(episodeId: string): Promise<Episode | undefined> {
-  const item = await getCatalogItem(episodeKind, episodeId);
+/** `consistent` when a copy is taken from it (a queue entry), so an edit just made is never missed. */
+export async function getEpisode(episodeId: string, consistent = false): Promise<Episode | undefined> {
+  const item = await getCatalogItem(episodeKind, episodeId, consistent);
   return item ? episodeFromItem(item) : undefined;
 }
 
@@ -98,6 +99,8 @@ export async function listPublishedEpisodes(
 ): Promise<EpisodePage> {
   // `~` sorts after every id character, so episodes published exactly at `now` are included.
   const upper = options.after ?? `${now}#~`;
+  // A position later than now (clocks of two machines a moment apart) leaves nothing to find.
+  if (options.newerThan !== undefined && options.newerThan >= upper) return { episodes: [], after: undefined };
   const collected: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

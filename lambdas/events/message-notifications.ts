@@ -8,9 +8,16 @@ import type { ItemChange } from './item-change';
  * info packet as `GET /v1/messages/inbox` would answer it now. The push sender forwards the
  * packet as the push payload, so push and poll carry the same thing.
  */
-export interface MessageNotification {
-  userId: string;
-  packet: InfoPacket;
+export type MessageNotification = { userId: string; packet: InfoPacket } | { userId: string; pollInbox: true };
+
+/**
+ * A packet larger than this is not pushed (push services take about 4 KB anyway, and an SQS
+ * message at most 256 KB); the push says "poll the inbox" instead, which answers the same packet.
+ */
+export const MAX_PUSHED_PACKET_BYTES = 64 * 1024;
+
+export function notificationFor(userId: string, packet: InfoPacket): MessageNotification {
+  return Buffer.byteLength(JSON.stringify(packet)) > MAX_PUSHED_PACKET_BYTES ? { userId, pollInbox: true } : { userId, packet };
 }
 
 /** The user whose packet a change alters: the owner of an inbox or outbox slot that changed. */

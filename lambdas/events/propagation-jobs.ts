@@ -11,6 +11,12 @@ export const propagationJobSchema = z.strictObject({
   key: z.string(),
   updatedAt: z.string(),
   after: z.record(z.string(), z.string()).optional(),
+  /**
+   * 2 on the second sweep, a minute after the first: it catches a holder the index did not yet
+   * show the first time (a copy taken at the moment of the edit). Holders already current cost
+   * only the index read.
+   */
+  sweep: z.literal(2).optional(),
 });
 
 export type PropagationJob = z.infer<typeof propagationJobSchema>;

@@ -13,7 +13,11 @@ export const UPLOAD_URL_SECONDS = 15 * 60;
 export const DOWNLOAD_URL_SECONDS = 15 * 60;
 /** A video nobody has viewed is removed (object by the bucket's lifecycle rule, inbox slot by TTL) after this long. */
 export const UNVIEWED_RETENTION_DAYS = 14;
-/** A viewed video is removed this long after it was viewed (tagged, then expired by the lifecycle rule). */
+/**
+ * A viewed video is tagged, and a lifecycle rule expires tagged videos this many days after
+ * their upload (S3 counts lifecycle days from an object's creation): within a day of being
+ * viewed, and at the next lifecycle run when it was uploaded more than a day before.
+ */
 export const VIEWED_RETENTION_DAYS = 1;
 /** Object key prefix of message videos; lifecycle rules and the upload event filter use it. */
 export const MESSAGE_KEY_PREFIX = 'messages/';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { logger } from '../shared/logger';
 import { HttpProblem } from '../shared/problem';
 import { type DeliveryState, type MessageItem, stateRank } from './message-items';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS } from './message-limits';
@@ -6,6 +7,8 @@ import { deleteObject, objectKeyOf, type SignedUpload, signDownload, signUpload,
 import { advanceState, closePendingMessage, deliverMessage, getInboxSlot, getMessage, putPendingMessage } from './message-store';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** The message item and the sender's outbox slot stay this long after the video could last be there. */
+const OUTCOME_KEPT_DAYS = 16;
 /** Clock difference between S3 and Lambda tolerated when checking that an upload came in time. */
 const CLOCK_SKEW_MS = 5000;
 const addMs = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
@@ -56,7 +59,7 @@ export type Confirmation =
  * either order and any number of times. The object must match what was declared (size, type)
  * and have arrived before its URL expired; otherwise it is deleted and the message refused.
  */
-export async function confirmUpload(messageId: string, now: string, onlyFromSender?: string): Promise<Confirmation> {
+export async function confirmUpload(messageId: string, now: string, onlyFromSender?: string, attempt = 1): Promise<Confirmation> {
   const message = await getMessage(messageId);
   // To anyone but its sender, a message is unknown: they learn nothing and set nothing off.
   if (message === undefined || (onlyFromSender !== undefined && message.senderId !== onlyFromSender)) return { outcome: 'unknown' };
@@ -73,8 +76,14 @@ export async function confirmUpload(messageId: string, now: string, onlyFromSend
   }
 
   const previous = await getInboxSlot(message.recipientId, message.senderId);
-  const outcome = await deliverMessage(message, now, addMs(now, UNVIEWED_RETENTION_DAYS * DAY_MS));
+  const slotExpiresAt = addMs(now, UNVIEWED_RETENTION_DAYS * DAY_MS);
+  const outcome = await deliverMessage(message, now, slotExpiresAt, addMs(slotExpiresAt, OUTCOME_KEPT_DAYS * DAY_MS));
   if (outcome === 'already-settled') return confirmUpload(messageId, now, onlyFromSender);
+  if (outcome === 'conflict') {
+    if (attempt >= 3) throw new Error(`message ${messageId}: confirmation kept conflicting`);
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    return confirmUpload(messageId, now, onlyFromSender, attempt + 1);
+  }
   if (outcome === 'newer-message-present') {
     await deleteObject(message.objectKey);
     await closePendingMessage(messageId, 'REPLACED', undefined);
@@ -120,8 +129,9 @@ export async function moveState(recipientId: string, messageId: string, state: D
     if (stateRank(state) <= stateRank(slot.state)) return { messageId, state: slot.state, updatedAt: slot.updatedAt };
     const viewed = state === 'VIEWED';
     if (await advanceState(message, state, now, viewed ? addMs(now, VIEWED_RETENTION_DAYS * DAY_MS) : undefined)) {
-      // The lifecycle rule for viewed videos expires it; the slot's TTL matches.
-      if (viewed) await tagViewed(message.objectKey);
+      // The lifecycle rule for viewed videos expires it; the slot's TTL matches. The state is
+      // committed either way; an untagged video goes with the unviewed ones instead.
+      if (viewed) await tagViewed(message.objectKey).catch((error: unknown) => logger.warn('viewed video not tagged', { messageId, error: error as Error }));
       return { messageId, state, updatedAt: now };
     }
   }

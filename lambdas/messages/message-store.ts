@@ -65,14 +65,14 @@ export async function closePendingMessage(messageId: string, status: 'REJECTED' 
   }
 }
 
-export type DeliveryOutcome = 'delivered' | 'already-settled' | 'newer-message-present';
+export type DeliveryOutcome = 'delivered' | 'already-settled' | 'newer-message-present' | 'conflict';
 
 /**
  * Delivers an uploaded message in one transaction: the message becomes UPLOADED (only from
  * PENDING, so a second confirmation changes nothing) and takes both slots of its pair, unless
  * a newer message from the same sender already holds them (uploads may be confirmed out of order).
  */
-export async function deliverMessage(message: MessageItem, now: string, slotExpiresAt: string): Promise<DeliveryOutcome> {
+export async function deliverMessage(message: MessageItem, now: string, slotExpiresAt: string, messageExpiresAt: string): Promise<DeliveryOutcome> {
   const common = {
     messageId: message.messageId,
     state: 'UPLOADED' satisfies DeliveryState,
@@ -91,10 +91,11 @@ export async function deliverMessage(message: MessageItem, now: string, slotExpi
             Update: {
               TableName: tableName,
               Key: messageKey(message.messageId),
-              UpdateExpression: 'SET #status = :uploaded, uploadedAt = :now REMOVE expiresAt',
+              // The message item outlives its slots a little, so a late call still finds who it belongs to.
+              UpdateExpression: 'SET #status = :uploaded, uploadedAt = :now, expiresAt = :expires',
               ConditionExpression: '#status = :pending',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':uploaded': 'UPLOADED', ':pending': 'PENDING', ':now': now },
+              ExpressionAttributeValues: { ':uploaded': 'UPLOADED', ':pending': 'PENDING', ':now': now, ':expires': epochSeconds(messageExpiresAt) },
             },
           },
           {
@@ -108,7 +109,8 @@ export async function deliverMessage(message: MessageItem, now: string, slotExpi
           {
             Put: {
               TableName: tableName,
-              Item: { ...outboxKey(message.senderId, message.recipientId), entity: OUTBOX_ENTITY, recipientId: message.recipientId, ...common },
+              // Kept as long as the video could be: long enough for the sender to see its fate, then gone, so packets stay small.
+              Item: { ...outboxKey(message.senderId, message.recipientId), entity: OUTBOX_ENTITY, recipientId: message.recipientId, ...common, expiresAt: epochSeconds(messageExpiresAt) },
               ...olderOnly,
             },
           },
@@ -121,6 +123,8 @@ export async function deliverMessage(message: MessageItem, now: string, slotExpi
     const [messageReason, inboxReason, outboxReason] = error.CancellationReasons ?? [];
     if (messageReason?.Code === 'ConditionalCheckFailed') return 'already-settled';
     if (inboxReason?.Code === 'ConditionalCheckFailed' || outboxReason?.Code === 'ConditionalCheckFailed') return 'newer-message-present';
+    // Another confirmation of the same message (the bucket's event and the app's call) in flight.
+    if ([messageReason, inboxReason, outboxReason].some((r) => r?.Code === 'TransactionConflict')) return 'conflict';
     throw error;
   }
 }

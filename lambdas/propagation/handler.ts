@@ -18,6 +18,8 @@ const queueUrl = requireEnv(PROPAGATION_QUEUE_URL_ENV);
 
 /** Holders per message: one page of the index, refreshed well inside the worker's timeout. */
 export const HOLDERS_PER_JOB = 250;
+/** The second sweep comes this long after the first (index replication lag is well under a second). */
+const SECOND_SWEEP_DELAY_SECONDS = 60;
 /** Holder updates in flight at once. */
 const CONCURRENCY = 25;
 
@@ -69,7 +71,12 @@ async function work(record: SQSRecord): Promise<void> {
     const next: PropagationJob = { ...job, after: page.LastEvaluatedKey as Record<string, string> };
     await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(next) }));
   }
-  const holders = page.Items ?? [];
+  if (job.after === undefined && job.sweep === undefined) {
+    const again: PropagationJob = { key: job.key, updatedAt: job.updatedAt, sweep: 2 };
+    await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(again), DelaySeconds: SECOND_SWEEP_DELAY_SECONDS }));
+  }
+  // The index projects the whole holder: one already current (a page worked again, the second sweep) needs no write.
+  const holders = (page.Items ?? []).filter((holder) => typeof holder.contentUpdatedAt !== 'string' || holder.contentUpdatedAt < String(content.updatedAt));
   const outcomes: boolean[] = [];
   const now = nowIso();
   let next = 0;
@@ -80,7 +87,7 @@ async function work(record: SQSRecord): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, holders.length) }, worker));
-  logger.info('holders refreshed', { key: job.key, holders: holders.length, refreshed: outcomes.filter(Boolean).length, more: page.LastEvaluatedKey !== undefined });
+  logger.info('holders refreshed', { key: job.key, sweep: job.sweep ?? 1, read: page.Items?.length ?? 0, holders: holders.length, refreshed: outcomes.filter(Boolean).length, more: page.LastEvaluatedKey !== undefined });
 }
 
 /** Strongly consistent: the job says the item changed, and the copies must get that change. */

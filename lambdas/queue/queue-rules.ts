@@ -39,7 +39,7 @@ export async function changeQueueEntry(userId: string, episodeId: string, change
 }
 
 async function publishedEpisode(episodeId: string, now: string): Promise<Episode> {
-  const episode = await getEpisode(episodeId);
+  const episode = await getEpisode(episodeId, true);
   if (episode === undefined || episode.deletedAt !== undefined || episode.publishedAt > now) {
     throw new HttpProblem('episode-not-found', `There is no published episode ${episodeId}.`);
   }

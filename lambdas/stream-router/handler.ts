@@ -4,7 +4,7 @@ import { queueDefinitions } from '../../lib/queue-definitions';
 import { analyticsEventsFor } from '../events/analytics-events';
 import type { ChangeNotice } from '../events/change-notices';
 import { type ItemChange, itemChangeOf } from '../events/item-change';
-import { type MessageNotification, notifiedUserOf } from '../events/message-notifications';
+import { notificationFor, notifiedUserOf } from '../events/message-notifications';
 import { propagationJobFor } from '../events/propagation-jobs';
 import { infoPacketFor } from '../messages/info-packet';
 import { type CapacityTally, newTally, withCapacityTally } from '../shared/capacity-meter';
@@ -15,8 +15,10 @@ import { appendChangesToFeed } from '../sync/feed-writer';
 
 const queueUrl = Object.fromEntries(queueDefinitions.map((q) => [q.name, requireEnv(q.urlEnv)])) as Record<(typeof queueDefinitions)[number]['name'], string>;
 
-/** SendMessageBatch takes at most ten entries. */
+/** SendMessageBatch takes at most ten entries… */
 const SQS_BATCH_SIZE = 10;
+/** …of at most 256 KiB together (with room for the request's own framing). */
+const SQS_BATCH_BYTES = 240 * 1024;
 
 interface Outgoing {
   changeIndex: number;
@@ -120,8 +122,7 @@ async function notificationsFor(changes: ItemChange[], until: number): Promise<{
   const now = new Date().toISOString();
   for (const [userId, changeIndex] of lastChangeOf) {
     try {
-      const body: MessageNotification = { userId, packet: await infoPacketFor(userId, now) };
-      outgoing.push({ changeIndex, body });
+      outgoing.push({ changeIndex, body: notificationFor(userId, await infoPacketFor(userId, now)) });
     } catch (error) {
       logger.error('info packet not read', { userId, error: error as Error });
       // Retry from this user's first change in the batch; packets attached to earlier changes still go.
@@ -132,12 +133,22 @@ async function notificationsFor(changes: ItemChange[], until: number): Promise<{
   return { outgoing, firstFailure: changes.length };
 }
 
-/** Sends in batches of ten, in order; returns the lowest change index not delivered, if any. */
+/** Sends in order, in batches of at most ten messages and SQS_BATCH_BYTES; returns the lowest change index not delivered, if any. */
 async function sendAll(url: string, outgoing: Outgoing[]): Promise<number | undefined> {
-  for (let start = 0; start < outgoing.length; start += SQS_BATCH_SIZE) {
-    const chunk = outgoing.slice(start, start + SQS_BATCH_SIZE);
-    const failedIndex = await sendChunk(url, chunk);
-    if (failedIndex !== undefined) return failedIndex;
+  let chunk: Outgoing[] = [];
+  let bytes = 0;
+  for (const message of [...outgoing, undefined]) {
+    const size = message === undefined ? 0 : Buffer.byteLength(JSON.stringify(message.body));
+    if (chunk.length > 0 && (message === undefined || chunk.length === SQS_BATCH_SIZE || bytes + size > SQS_BATCH_BYTES)) {
+      const failedIndex = await sendChunk(url, chunk);
+      if (failedIndex !== undefined) return failedIndex;
+      chunk = [];
+      bytes = 0;
+    }
+    if (message !== undefined) {
+      chunk.push(message);
+      bytes += size;
+    }
   }
   return undefined;
 }

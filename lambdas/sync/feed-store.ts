@@ -84,7 +84,11 @@ export async function snapshotAfter(userId: string, afterSortKey: string | undef
     const room = limit - collected.length;
     // A full page still has to learn whether anything follows: one item is enough to tell.
     const page = await queryUserItems(userId, prefix, Math.max(room, 1), resume, (item) => ({ sortKey: String(item.SK), item }), true);
-    if (room === 0) return { items: collected, more: page.items.length > 0 };
+    // Full: more follows if this prefix has anything; an empty one says nothing about the next.
+    if (room === 0) {
+      if (page.items.length > 0) return { items: collected, more: true };
+      continue;
+    }
     collected.push(...page.items.filter((s) => syncedTypeOfEntity(s.item.entity)));
     if (page.lastSortKey !== undefined) return { items: collected, more: true };
   }

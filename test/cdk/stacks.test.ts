@@ -372,12 +372,15 @@ describe('API stack: video messages', () => {
     const mediaActions = (id: string) =>
       allowedStatements(apiTemplate, roleLogicalId(id))
         .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
-        .map((s) => ({ actions: actionsOf(s).sort(), resource: JSON.stringify(s.Resource) }));
+        .map((s) => ({ actions: actionsOf(s).sort(), resource: JSON.stringify(s.Resource), condition: s.Condition }));
     expect(mediaActions('SendMessage').map((g) => g.actions)).toEqual([['s3:PutObject']]);
     expect(mediaActions('GetMessageDownload').map((g) => g.actions)).toEqual([['s3:GetObject']]);
-    expect(mediaActions(consumers.uploadConfirmer.id).map((g) => g.actions)).toEqual([['s3:DeleteObject', 's3:GetObject', 's3:PutObjectTagging']]);
+    expect(mediaActions(consumers.uploadConfirmer.id).map((g) => g.actions)).toEqual([['s3:DeleteObject', 's3:GetObject', 's3:PutObjectTagging'], ['s3:ListBucket']]);
     for (const id of ['SendMessage', 'GetMessageDownload', 'ConfirmMessageUpload', 'SetMessageState', consumers.uploadConfirmer.id]) {
-      for (const grant of mediaActions(id)) expect(grant.resource).toContain(`/${MESSAGE_KEY_PREFIX}*`);
+      for (const grant of mediaActions(id)) {
+        if (grant.actions.includes('s3:ListBucket')) expect(grant.condition).toEqual({ StringLike: { 's3:prefix': [`${MESSAGE_KEY_PREFIX}*`] } });
+        else expect(grant.resource).toContain(`/${MESSAGE_KEY_PREFIX}*`);
+      }
     }
     expect(mediaActions('GetMessageInbox')).toEqual([]);
   });

@@ -55,12 +55,26 @@ describe('propagation worker failure handling', () => {
 
     dynamoMock.on(UpdateCommand).callsFake(updateFor(new Set(['USER#b']), new Set()));
     expect(await handler({ Records: [job('m1')] })).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
-    // The next page was handed on before this one was worked.
-    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(1);
+    // The next page was handed on before this one was worked, and the second sweep queued for a minute later.
+    const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => ({ body: JSON.parse(c.args[0].input.MessageBody ?? '{}') as Record<string, unknown>, delay: c.args[0].input.DelaySeconds }));
+    expect(sent).toEqual([
+      { body: expect.objectContaining({ key: `episode:${episodeId}`, after: expect.any(Object) }), delay: undefined },
+      { body: { key: `episode:${episodeId}`, updatedAt: episode.updatedAt, sweep: 2 }, delay: 60 },
+    ]);
 
     dynamoMock.on(UpdateCommand).callsFake(updateFor(new Set(), new Set(applied.keys())));
     expect(await handler({ Records: [job('m1')] })).toEqual({ batchItemFailures: [] });
     expect(Object.fromEntries(applied)).toEqual({ 'USER#a': 1, 'USER#b': 1, 'USER#c': 1 });
+  });
+
+  it('writes nothing for holders whose copy is already current', async () => {
+    dynamoMock.on(GetCommand).resolves({ Item: episode });
+    dynamoMock.on(QueryCommand).resolves({ Items: holders.map((h) => ({ ...h, contentUpdatedAt: episode.updatedAt })) });
+    sqsMock.on(SendMessageCommand).resolves({});
+    expect(await handler({ Records: [{ messageId: 'm1', body: JSON.stringify({ key: `episode:${episodeId}`, updatedAt: episode.updatedAt, sweep: 2 }) } as SQSRecord] })).toEqual({ batchItemFailures: [] });
+    expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(0);
+    // The second sweep queues no third.
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('reports only the failed job of a batch', async () => {
