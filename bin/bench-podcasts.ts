@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DIFF_SINCE_OVERLAP_MS } from '../lambdas/catalogs/catalog-limits';
 import type { Endpoints } from '../local/stack';
 
 /** A listener following this many shows… */
@@ -135,6 +136,7 @@ async function measured(context: PodcastContext, method: string, route: string, 
 
 export async function measurePodcasts(context: PodcastContext): Promise<PodcastFigures> {
   const { expectStatus, publisher } = context;
+  const catalog = await setUpDiffCatalog(context);
   context.note(`podcasts: ${FETCH_SHOWS} shows × ${EPISODES_PER_SHOW} episodes, fetch ${FETCH_PER_SHOW} per show × ${FETCH_RUNS} listeners`);
   const shows = Array.from({ length: FETCH_SHOWS }, () => randomUUID());
   await inParallel(shows, (showId) => expectStatus(200, 'PUT', `/v1/catalog/shows/${showId}`, publisher, { title: `Bench show ${showId.slice(0, 8)}` }));
@@ -182,7 +184,7 @@ export async function measurePodcasts(context: PodcastContext): Promise<PodcastF
   client.destroy();
   const workerBatches = context.capture.takeWorkerBatches();
   const sum = <T>(items: readonly T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
-  const diff = await measureCatalogDiff(context);
+  const diff = await measureCatalogDiff(context, catalog);
   return {
     diff,
     fetch: { first, again, added },
@@ -219,7 +221,14 @@ const DIFF_ADDED = 50;
  * download (list the keys, batch-get every item) against a diff of all 10,000 held keys, with
  * and without `since`, after 1 % of the catalog changed.
  */
-export async function measureCatalogDiff(context: PodcastContext): Promise<DiffFigures> {
+export interface DiffCatalog {
+  catalogId: string;
+  assets: string[];
+  /** When the last key was added: a diff's `asOf` keeps a minute of overlap before its read. */
+  addedAt: number;
+}
+
+export async function setUpDiffCatalog(context: PodcastContext): Promise<DiffCatalog> {
   const { expectStatus, publisher } = context;
   context.note(`podcasts: a catalog of ${DIFF_CATALOG_KEYS} keys, full download against diff`);
   const client = DynamoDBDocumentClient.from(
@@ -259,6 +268,11 @@ export async function measureCatalogDiff(context: PodcastContext): Promise<DiffF
   const batches = Array.from({ length: DIFF_CATALOG_KEYS / 100 }, (_, i) => keys.slice(i * 100, i * 100 + 100));
   await inParallel(batches, (batch) => expectStatus(200, 'POST', `/v1/catalogs/${catalogId}/keys:add`, publisher, { keys: batch }));
 
+  return { catalogId, assets, addedAt: Date.now() };
+}
+
+export async function measureCatalogDiff(context: PodcastContext, { catalogId, assets, addedAt }: DiffCatalog): Promise<DiffFigures> {
+  const { expectStatus, publisher } = context;
   const reader = await context.newListener();
   /** Requests one after another, as a client makes them: their bytes, read units and wall time. */
   async function transfer(next: (previous: BenchCall | undefined) => { method: string; route: string; body?: unknown } | undefined): Promise<{ figure: TransferFigure; calls: BenchCall[] }> {
@@ -301,7 +315,9 @@ export async function measureCatalogDiff(context: PodcastContext): Promise<DiffF
   const fetched = await batchGetAll(held);
   const full = sum(listing.figure, fetched.figure);
 
-  // A diff right after the download gives the mirror its `asOf`.
+  // A diff after the download gives the mirror its `asOf`. It is taken more than a minute after the
+  // catalog was filled (the rest of the bench runs meanwhile), as a mirror's refresh comes long after.
+  await sleep(Math.max(0, addedAt + DIFF_SINCE_OVERLAP_MS + 1000 - Date.now()));
   const baseline = JSON.parse((await expectStatus(200, 'POST', `/v1/catalogs/${catalogId}/diff`, reader, { keys: held })).text) as { asOf: string };
 
   // 1 % of the catalog changes: edits, deletions, additions.

@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient, tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
+import { allUserItems } from '../shared/user-items';
 
 /**
  * How far a user has fetched a show: `USER#<userId>` / `FETCHED#<showId>`, holding the index
@@ -17,24 +18,8 @@ export const fetchPositionKey = (userId: string, showId: string) => ({ PK: userP
 
 /** All of a user's positions, by show; eventually consistent is enough, the write checks the position it saw. */
 export async function fetchPositions(userId: string): Promise<Map<string, string>> {
-  const positions = new Map<string, string>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': FETCHED_SORT_PREFIX },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of output.Items ?? []) {
-      const parsed = fetchPositionSchema.parse(item);
-      positions.set(parsed.showId, parsed.position);
-    }
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return positions;
+  const items = await allUserItems(userId, FETCHED_SORT_PREFIX);
+  return new Map(items.map((item) => fetchPositionSchema.parse(item)).map((p) => [p.showId, p.position]));
 }
 
 /** After losing a race: the position another device just moved. */

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
-import { userPartitionKey } from '../shared/keys';
+import { allUserItems } from '../shared/user-items';
 import {
   type DeliveryState,
   deliveryStates,
@@ -166,25 +166,8 @@ export async function advanceState(message: MessageItem, state: DeliveryState, n
   }
 }
 
-async function slotsOf(userId: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix },
-        ExclusiveStartKey: startKey,
-        // Strongly consistent, so a packet read right after a change (the push) shows that change.
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...(output.Items ?? []));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
-}
+/** Strongly consistent, so a packet read right after a change (the push) shows that change. */
+const slotsOf = (userId: string, prefix: string) => allUserItems(userId, prefix, { consistentRead: true });
 
 export async function inboxSlots(userId: string): Promise<InboxSlot[]> {
   return (await slotsOf(userId, INBOX_SORT_PREFIX)).map((item) => inboxSlotSchema.parse(item));

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
-import { userPartitionKey } from '../shared/keys';
+import { allUserItems } from '../shared/user-items';
 import { QUEUE_SORT_PREFIX, type QueueItem, queueItemSchema, queueKey, type QueueState } from './queue-item';
 
 /** Strongly consistent: a change is computed from the entry as it is, then written only if it is still so. */
@@ -38,22 +38,8 @@ export async function replaceQueueItem(
 
 /** Every entry in the given states. The queue is read whole because it is ordered by position, not by key. */
 export async function queueItemsInStates(userId: string, states: readonly QueueState[]): Promise<QueueItem[]> {
-  const items: QueueItem[] = [];
-  const names = states.map((_, i) => `:s${i}`);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        FilterExpression: `#state IN (${names.join(', ')})`,
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': QUEUE_SORT_PREFIX, ...Object.fromEntries(states.map((s, i) => [`:s${i}`, s])) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(output.Items ?? []).map((item) => queueItemSchema.parse(item)));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
+  const items = await allUserItems(userId, QUEUE_SORT_PREFIX, {
+    filter: { expression: `#state IN (${states.map((_, i) => `:s${i}`).join(', ')})`, names: { '#state': 'state' }, values: Object.fromEntries(states.map((s, i) => [`:s${i}`, s])) },
+  });
+  return items.map((item) => queueItemSchema.parse(item));
 }

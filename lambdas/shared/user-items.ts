@@ -47,6 +47,36 @@ export async function queryUserItems<T>(
 }
 
 /**
+ * Every item of a user's whose sort key starts with `prefix`, all pages: for small collections
+ * that are used whole (fetch positions, message slots, the queue, which is ordered by position
+ * rather than key). `filter` is a FilterExpression on `values` (and `names`).
+ */
+export async function allUserItems(
+  userId: string,
+  prefix: string,
+  options: { consistentRead?: boolean; filter?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> } } = {},
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: options.filter?.expression,
+        ExpressionAttributeNames: options.filter?.names,
+        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix, ...options.filter?.values },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: options.consistentRead ?? false,
+      }),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
+/**
  * Adds a member to a user-owned set (watchlist, favourites): a repeated add keeps the first
  * `addedAt` and changes nothing, so the stream sees no change and nothing follows from it.
  * Returns the item as stored.
