@@ -4,7 +4,6 @@
  * for one million messages at AWS list prices. Runs against the local stack bin/bench.ts
  * started; units come from the handlers' own log lines.
  */
-import { randomUUID } from 'node:crypto';
 
 /** Messages sent, each between a new pair of users, each taken through the whole cycle. */
 const MESSAGES = 20;
@@ -222,5 +221,3 @@ video bytes out of AWS is ${Math.round((1 - withoutTransfer / total) * 100)} % o
 of the bucket mostly moves it). The bytes never pass through Lambda or API Gateway, which would otherwise dominate.
 `;
 }
-
-export const newBenchUserId = () => `bench-messenger-${randomUUID()}`;

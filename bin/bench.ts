@@ -14,7 +14,7 @@ import { lambdaRuntimeTarget } from '../lib/bundling';
 import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
 import { routes } from '../lib/routes';
 import { streamRouterSettings } from '../lib/stream-settings';
-import { measureMessages, type MessageFigures, newBenchUserId, renderMessages } from './bench-messages';
+import { measureMessages, type MessageFigures, renderMessages } from './bench-messages';
 import { measurePodcasts, type PodcastFigures, renderPodcasts } from './bench-podcasts';
 import { BUNDLE_SIZE_TARGET_BYTES, type BuiltBundle, MEDIA_BUNDLE_SIZE_TARGET_BYTES, buildLambdaBundles, runBundleInNode } from '../local/lambda-bundles';
 import { javaMissingMessage } from '../local/java';
@@ -420,7 +420,7 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
       expectStatus,
       capture,
       newUser: async () => {
-        const id = newBenchUserId();
+        const id = `bench-messenger-${randomUUID()}`;
         return { id, token: await mintToken(key, { userId: id }) };
       },
       note,
@@ -595,7 +595,7 @@ function dynamoItemBytes(item: Record<string, unknown>): number {
 }
 
 async function measureChangeFeed(ctx: FeedContext): Promise<FeedFigures> {
-  const { call, expectStatus, capture, key } = ctx;
+  const { expectStatus, capture, key } = ctx;
 
   /** One GET /v1/changes and the request log line it produced. */
   async function changesPage(token: string, since: string | undefined, limit?: number): Promise<{ page: ChangesPageBody; sample: PageSample }> {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { documentClient, tableName } from '../shared/dynamo';
+import { tableName } from '../shared/dynamo';
+import { queryPage } from '../shared/query-page';
 import { HttpProblem } from '../shared/problem';
 import { MAX_DURATION_SECONDS, MAX_TITLE_LENGTH } from './asset-schemas';
 import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
@@ -101,34 +101,20 @@ export async function listPublishedEpisodes(
   const upper = options.after ?? `${now}#~`;
   // A position later than now (clocks of two machines a moment apart) leaves nothing to find.
   if (options.newerThan !== undefined && options.newerThan >= upper) return { episodes: [], after: undefined };
-  const collected: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression:
-          options.newerThan === undefined ? 'GSI1PK = :pk AND GSI1SK < :upper' : 'GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper',
-        ExpressionAttributeValues: {
-          ':pk': showEpisodesIndexKey(showId),
-          ':upper': upper,
-          ...(options.newerThan === undefined ? {} : { ':lower': options.newerThan }),
-        },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-        // Two more than needed: BETWEEN includes both ends, which were handed out or listed already.
-        Limit: limit + 3 - collected.length,
-      }),
-    );
-    collected.push(...(output.Items ?? []).filter((item) => item.GSI1SK !== options.newerThan && item.GSI1SK !== options.after));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined && collected.length <= limit);
-  const page = collected.slice(0, limit);
-  return {
-    episodes: page.map(episodeFromItem),
-    after: collected.length > limit ? (page.at(-1)?.GSI1SK as string) : undefined,
-  };
+  const page = await queryPage(
+    {
+      TableName: tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: options.newerThan === undefined ? 'GSI1PK = :pk AND GSI1SK < :upper' : 'GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper',
+      ExpressionAttributeValues: { ':pk': showEpisodesIndexKey(showId), ':upper': upper, ...(options.newerThan === undefined ? {} : { ':lower': options.newerThan }) },
+      ScanIndexForward: false,
+    },
+    limit,
+    undefined,
+    // BETWEEN includes both ends, which were handed out or listed already.
+    { keep: (item) => item.GSI1SK !== options.newerThan && item.GSI1SK !== options.after, slack: 2 },
+  );
+  return { episodes: page.items.map(episodeFromItem), after: page.more ? (page.items.at(-1)?.GSI1SK as string) : undefined };
 }
 
 export const episodeSortKeyOf = (episode: Pick<Episode, 'publishedAt' | 'episodeId'>): string => publishedSortKey(episode.publishedAt, episode.episodeId);

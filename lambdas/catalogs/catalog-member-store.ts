@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { contentKeyOfItem, tableKeyOfContent } from '../catalog/content-keys';
 import { holdersIndexKey } from '../catalog/holders-index';
 import { documentClient, tableName } from '../shared/dynamo';
+import { queryPage } from '../shared/query-page';
 import { batchGetItems, batchPutItems } from '../shared/dynamo-batch';
 import type { Page } from '../shared/user-items';
 import { catalogPartitionKey, isCatalogHeader } from './catalog-store';
@@ -157,25 +158,14 @@ export function memberRefresh(content: Record<string, unknown>, now: string): { 
 /** One page of a catalog's members (removed ones too), by content key. Eventually consistent, like every list. */
 export async function listMembers(catalogId: string, limit: number, afterSortKey: string | undefined): Promise<Page<CatalogMember>> {
   const pk = catalogPartitionKey(catalogId);
-  const collected: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined = afterSortKey === undefined ? undefined : { PK: pk, SK: afterSortKey };
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': MEMBER_PREFIX },
-        ExclusiveStartKey: startKey,
-        Limit: limit + 1 - collected.length,
-      }),
-    );
-    collected.push(...(output.Items ?? []));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined && collected.length <= limit);
-  const page = collected.slice(0, limit);
+  const page = await queryPage(
+    { TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': MEMBER_PREFIX } },
+    limit,
+    afterSortKey === undefined ? undefined : { PK: pk, SK: afterSortKey },
+  );
   return {
-    items: page.map((item) => memberView(memberItemSchema.parse(item))),
-    lastSortKey: collected.length > limit ? (page.at(-1)?.SK as string | undefined) : undefined,
+    items: page.items.map((item) => memberView(memberItemSchema.parse(item))),
+    lastSortKey: page.more ? (page.items.at(-1)?.SK as string | undefined) : undefined,
   };
 }
 

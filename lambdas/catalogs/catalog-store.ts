@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient, tableName } from '../shared/dynamo';
+import { queryPage } from '../shared/query-page';
 import type { Page } from '../shared/user-items';
 import { CATALOG_ID_PATTERN } from './catalog-limits';
 import type { CatalogWrite } from './catalog-schemas';
@@ -67,26 +68,12 @@ export async function putCatalog(catalogId: string, write: CatalogWrite, now: st
 
 /** One page of catalogs, by id. GSI reads are eventually consistent: a catalog created a moment ago may be listed a moment later. */
 export async function listCatalogs(limit: number, afterCatalogId: string | undefined): Promise<Page<Catalog>> {
-  const collected: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined =
-    afterCatalogId === undefined ? undefined : { ...catalogHeaderKey(afterCatalogId), GSI1PK: CATALOGS_INDEX_KEY, GSI1SK: afterCatalogId };
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': CATALOGS_INDEX_KEY },
-        ExclusiveStartKey: startKey,
-        // One more than the page, so "more remain" is known exactly.
-        Limit: limit + 1 - collected.length,
-      }),
-    );
-    collected.push(...(output.Items ?? []));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined && collected.length <= limit);
-  const page = collected.slice(0, limit);
-  return { items: page.map(catalogFromItem), lastSortKey: collected.length > limit ? (page.at(-1)?.catalogId as string) : undefined };
+  const page = await queryPage(
+    { TableName: tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': CATALOGS_INDEX_KEY } },
+    limit,
+    afterCatalogId === undefined ? undefined : { ...catalogHeaderKey(afterCatalogId), GSI1PK: CATALOGS_INDEX_KEY, GSI1SK: afterCatalogId },
+  );
+  return { items: page.items.map(catalogFromItem), lastSortKey: page.more ? (page.items.at(-1)?.catalogId as string) : undefined };
 }
 
 /** A list cursor's content: a catalog id. */

@@ -1,6 +1,7 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './dynamo';
 import { userPartitionKey } from './keys';
+import { queryPage } from './query-page';
 
 export interface Page<T> {
   items: T[];
@@ -8,11 +9,7 @@ export interface Page<T> {
   lastSortKey: string | undefined;
 }
 
-/**
- * Reads one page of a user's items whose sort key starts with `prefix`. It asks for one item
- * more than the page so that "more remain" is known exactly, not guessed from DynamoDB's
- * LastEvaluatedKey (which is also set when the last page is exactly full).
- */
+/** One page of a user's items whose sort key starts with `prefix`. */
 export async function queryUserItems<T>(
   userId: string,
   prefix: string,
@@ -22,28 +19,13 @@ export async function queryUserItems<T>(
   /** Strongly consistent when a reader must see every committed write (sync snapshots). */
   consistentRead = false,
 ): Promise<Page<T>> {
-  const collected: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined = afterSortKey === undefined ? undefined : { PK: userPartitionKey(userId), SK: afterSortKey };
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix },
-        ExclusiveStartKey: startKey,
-        Limit: limit + 1 - collected.length,
-        ConsistentRead: consistentRead,
-      }),
-    );
-    collected.push(...(output.Items ?? []));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined && collected.length <= limit);
-  const page = collected.slice(0, limit);
-  const more = collected.length > limit;
-  return {
-    items: page.map(fromItem),
-    lastSortKey: more ? (page.at(-1)?.SK as string | undefined) : undefined,
-  };
+  const pk = userPartitionKey(userId);
+  const page = await queryPage(
+    { TableName: tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix }, ConsistentRead: consistentRead },
+    limit,
+    afterSortKey === undefined ? undefined : { PK: pk, SK: afterSortKey },
+  );
+  return { items: page.items.map(fromItem), lastSortKey: page.more ? (page.items.at(-1)?.SK as string | undefined) : undefined };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../lambdas/events/item-change';
-import { endpoints, newAssetId, newUserId } from '../support/api';
+import { newAssetId, newUserId } from '../support/api';
 import { pointHandlersAtLocalStack } from '../support/handler-env';
 
 // The feed writer runs here against the stack's DynamoDB Local, as the stream router would.
