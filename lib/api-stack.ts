@@ -98,7 +98,7 @@ export class PlayheadApiStack extends Stack {
     });
 
     // Addressed by its name: see lib/media-bucket.ts.
-    const mediaBucket = Bucket.fromBucketName(this, 'MediaBucket', mediaBucketName());
+    const mediaBucket = Bucket.fromBucketName(this, 'MediaBucket', mediaBucketName(this));
     for (const route of routes as readonly RouteDefinition[]) {
       const fn = new PlayheadFunction(this, route.id, {
         entry: route.entry,

@@ -126,7 +126,7 @@ export class PlayheadDataStack extends Stack {
     });
 
     this.bucket = new Bucket(this, 'MediaBucket', {
-      bucketName: mediaBucketName(),
+      bucketName: mediaBucketName(this),
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,

@@ -144,7 +144,7 @@ export class PlayheadFunction extends Construct {
     const policy = new Policy(this, 'MediaAccess', { statements });
     policy.attachToRole(this.role);
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${mediaBucketName().replace(Aws.ACCOUNT_ID, '<AWS::AccountId>').replace(Aws.REGION, '<AWS::Region>')}/${keyPrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${mediaBucketName(this).replace(Aws.ACCOUNT_ID, '<AWS::AccountId>').replace(Aws.REGION, '<AWS::Region>')}/${keyPrefix}*]`,
       reason: `Message videos get server-chosen keys under ${keyPrefix}; the grant names exact actions on that prefix and nothing else in the bucket.`,
     });
   }

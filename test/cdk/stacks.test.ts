@@ -360,6 +360,17 @@ describe('API stack: propagation worker', () => {
   });
 });
 
+describe('media bucket name', () => {
+  it('is playhead-media-<account>-<region> by default, and the context key mediaBucketName names it for both stacks', () => {
+    expect(JSON.stringify(resourcesOf(dataTemplate)[logicalIdOf(data.bucket)]?.Properties?.BucketName)).toContain('playhead-media-');
+    const named = buildApp({ ...NO_BUNDLING, mediaBucketName: 'stage2-media' });
+    const bucket = resourcesOf(Template.fromStack(named.data))[logicalIdOf(named.data.bucket)]?.Properties?.BucketName;
+    expect(bucket).toBe('stage2-media');
+    expect(JSON.stringify(Template.fromStack(named.api).toJSON())).toContain('stage2-media/messages/*');
+    expect(() => buildApp({ ...NO_BUNDLING, mediaBucketName: 'Not A Bucket' })).toThrow(/mediaBucketName/);
+  });
+});
+
 describe('API stack: video messages', () => {
   it('routes the media bucket\'s Object Created events under the messages prefix to the upload confirmer, with retries and a DLQ', () => {
     apiTemplate.hasResourceProperties('AWS::Events::Rule', {
