@@ -4,10 +4,10 @@
  * for one million messages at AWS list prices. Runs against the local stack bin/bench.ts
  * started; units come from the handlers' own log lines.
  */
+import { drainStream, sleep } from './bench-support';
 
 /** Messages sent, each between a new pair of users, each taken through the whole cycle. */
 const MESSAGES = 20;
-const QUIET_MS = 1500;
 
 interface UnitsLine {
   dynamoReadUnits: number;
@@ -42,7 +42,6 @@ export interface MessageFigures {
   notifications: number;
 }
 
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
 const sum = <T>(items: readonly T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
 
 export async function measureMessages(context: MessageBenchContext): Promise<MessageFigures> {
@@ -51,7 +50,7 @@ export async function measureMessages(context: MessageBenchContext): Promise<Mes
   const size = 256 * 1024;
   const bytes = Buffer.alloc(size, 7);
   // Whatever ran before must not count here.
-  await drain(capture);
+  await drainStream(capture);
   capture.take();
   capture.takeLines('upload event');
 
@@ -87,7 +86,7 @@ export async function measureMessages(context: MessageBenchContext): Promise<Mes
     await expectStatus(200, 'POST', `/v1/messages/${sent.messageId}/state`, recipient.token, { state: 'VIEWED' });
     record('viewed', capture.take());
   }
-  const batches = await drain(capture);
+  const batches = await drainStream(capture);
   const mean = (step: string, of: (l: UnitsLine & { durationMs: number }) => number) => sum(perStep.get(step) ?? [], of) / MESSAGES;
   const step = (name: string, how: string, invocations = 1): StepFigure => ({
     step: name,
@@ -121,19 +120,6 @@ export async function measureMessages(context: MessageBenchContext): Promise<Mes
   };
 }
 
-async function drain(capture: MessageBenchContext['capture']) {
-  const seen: ReturnType<MessageBenchContext['capture']['takeBatches']> = [];
-  let quietSince = Date.now();
-  while (Date.now() - quietSince < QUIET_MS) {
-    await sleep(100);
-    const batches = capture.takeBatches();
-    if (batches.length > 0) {
-      seen.push(...batches);
-      quietSince = Date.now();
-    }
-  }
-  return seen;
-}
 
 /** AWS list prices, us-east-1, on-demand, as of 2026 (assumptions written out in the report). */
 const PRICES = {

@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DIFF_SINCE_OVERLAP_MS } from '../lambdas/catalogs/catalog-limits';
+import { mapConcurrently } from '../lambdas/shared/concurrency';
 import type { Endpoints } from '../local/stack';
+import { drainStream, QUIET_MS, sleep } from './bench-support';
 
 /** A listener following this many shows… */
 export const FETCH_SHOWS = 20;
@@ -21,8 +23,6 @@ const FETCH_RUNS = 5;
 /** Queues holding the episode that is then edited. */
 export const HOLDERS = 2000;
 const FILL_CONCURRENCY = 16;
-/** The stream counts as drained after this long without a batch. */
-const QUIET_MS = 1500;
 const WAIT_LIMIT_MS = 90_000;
 
 export interface BenchCall {
@@ -89,18 +89,9 @@ export interface PodcastFigures {
   };
 }
 
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
-
-async function inParallel<T>(items: readonly T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker));
-}
+const inParallel = async <T>(items: readonly T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> => {
+  await mapConcurrently(items, FILL_CONCURRENCY, work);
+};
 
 const episodeBody = (episodeId: string, minutesAgo: number, title = `Bench episode ${episodeId.slice(0, 8)}`) => ({
   title,
@@ -109,22 +100,6 @@ const episodeBody = (episodeId: string, minutesAgo: number, title = `Bench episo
   durationSeconds: 1800,
   publishedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
 });
-
-/** Waits until the stream router has logged no batch for QUIET_MS; returns the batches seen. */
-async function drainStream(context: PodcastContext): Promise<ReturnType<PodcastContext['capture']['takeBatches']>> {
-  const seen: ReturnType<PodcastContext['capture']['takeBatches']> = [];
-  let quietSince = Date.now();
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (Date.now() - quietSince < QUIET_MS && Date.now() < deadline) {
-    await sleep(100);
-    const batches = context.capture.takeBatches();
-    if (batches.length > 0) {
-      seen.push(...batches);
-      quietSince = Date.now();
-    }
-  }
-  return seen;
-}
 
 async function measured(context: PodcastContext, method: string, route: string, token: string, body?: unknown): Promise<RequestFigure> {
   context.capture.take();
@@ -163,7 +138,7 @@ export async function measurePodcasts(context: PodcastContext): Promise<PodcastF
   await expectStatus(200, 'PUT', `/v1/catalog/shows/${showId}/episodes/${episodeId}`, publisher, episodeBody(episodeId, 30));
   const holders = await Promise.all(Array.from({ length: HOLDERS }, () => context.newListener()));
   await inParallel(holders, (token) => expectStatus(200, 'PUT', `/v1/queue/${episodeId}`, token));
-  await drainStream(context);
+  await drainStream(context.capture);
   context.capture.takeWorkerBatches();
 
   const started = performance.now();
@@ -179,7 +154,7 @@ export async function measurePodcasts(context: PodcastContext): Promise<PodcastF
     refreshed = await countRefreshed(client, context.endpoints.tableName, `HOLDERS#episode:${episodeId}`, updatedAt);
   }
   const copiesMs = performance.now() - started;
-  const batches = await drainStream(context);
+  const batches = await drainStream(context.capture);
   const feedMs = performance.now() - started - QUIET_MS;
   client.destroy();
   const workerBatches = context.capture.takeWorkerBatches();

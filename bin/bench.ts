@@ -10,10 +10,12 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand,
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mapConcurrently } from '../lambdas/shared/concurrency';
 import { lambdaRuntimeTarget } from '../lib/bundling';
 import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
 import { routes } from '../lib/routes';
 import { streamRouterSettings } from '../lib/stream-settings';
+import { sleep } from './bench-support';
 import { measureMessages, type MessageFigures, renderMessages } from './bench-messages';
 import { measurePodcasts, type PodcastFigures, renderPodcasts } from './bench-podcasts';
 import { BUNDLE_SIZE_TARGET_BYTES, type BuiltBundle, MEDIA_BUNDLE_SIZE_TARGET_BYTES, buildLambdaBundles, runBundleInNode } from '../local/lambda-bundles';
@@ -518,20 +520,12 @@ interface FeedFigures {
   full: { items: number; samples: Sample[] };
 }
 
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+const inParallel = async <T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> => {
+  await mapConcurrently(items, limit, fn);
+};
 
 function totalsOf(batches: readonly StreamBatchLog[]): BatchTotals {
   return {

@@ -4,6 +4,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Episode, episodeSortKeyOf, listPublishedEpisodes } from '../catalog/episode-store';
 import { getShow } from '../catalog/show-store';
 import { listFavourites } from '../favourites/favourite-store';
+import { mapConcurrently } from '../shared/concurrency';
 import { documentClient, tableName } from '../shared/dynamo';
 import { holderIndexAttributes, type QueueEntry, queueEntryFromItem, queueKey } from '../queue/queue-item';
 import { fetchedQueueItem } from '../queue/queue-rules';
@@ -25,18 +26,11 @@ const MAX_ATTEMPTS = 5;
 export async function fetchNewEpisodes(userId: string, perShow: number, now: string): Promise<QueueEntry[]> {
   const [shows, positions] = await Promise.all([followedShows(userId), fetchPositions(userId)]);
   const base = Date.parse(now);
-  const results: QueueEntry[][] = new Array(shows.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < shows.length) {
-      const index = next++;
-      const showId = shows[index] as string;
-      // Each show gets its own band of positions, so a fetch queues show by show, newest first.
-      const positionOf = (i: number) => base + (index * MAX_PER_SHOW + i) / 1000;
-      results[index] = await deliverShow(userId, showId, positions.get(showId), perShow, now, positionOf);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(SHOW_CONCURRENCY, shows.length) }, worker));
+  const results = await mapConcurrently(shows, SHOW_CONCURRENCY, (showId, index) => {
+    // Each show gets its own band of positions, so a fetch queues show by show, newest first.
+    const positionOf = (i: number) => base + (index * MAX_PER_SHOW + i) / 1000;
+    return deliverShow(userId, showId, positions.get(showId), perShow, now, positionOf);
+  });
   return results.flat();
 }
 

@@ -8,6 +8,7 @@ import { holdersIndexKey } from '../catalog/holders-index';
 import { type PropagationJob, propagationJobSchema } from '../events/propagation-jobs';
 import { newTally, withCapacityTally } from '../shared/capacity-meter';
 import { nowIso } from '../shared/clock';
+import { mapConcurrently } from '../shared/concurrency';
 import { requireEnv } from '../shared/config';
 import { documentClient, tableName } from '../shared/dynamo';
 import { logger } from '../shared/logger';
@@ -77,16 +78,8 @@ async function work(record: SQSRecord): Promise<void> {
   }
   // The index projects the whole holder: one already current (a page worked again, the second sweep) needs no write.
   const holders = (page.Items ?? []).filter((holder) => typeof holder.contentUpdatedAt !== 'string' || holder.contentUpdatedAt < String(content.updatedAt));
-  const outcomes: boolean[] = [];
   const now = nowIso();
-  let next = 0;
-  const worker = async () => {
-    while (next < holders.length) {
-      const holder = holders[next++] as Record<string, unknown>;
-      outcomes.push(await refresh(job.key, holder, content, now));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, holders.length) }, worker));
+  const outcomes = await mapConcurrently(holders, CONCURRENCY, (holder) => refresh(job.key, holder, content, now));
   logger.info('holders refreshed', { key: job.key, sweep: job.sweep ?? 1, read: page.Items?.length ?? 0, holders: holders.length, refreshed: outcomes.filter(Boolean).length, more: page.LastEvaluatedKey !== undefined });
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mapConcurrently } from '../../lambdas/shared/concurrency';
 import { MAX_BATCH_GET_KEYS, MAX_DIFF_KEYS, MAX_KEYS_PER_CHANGE, MISSING_PAGE_SIZE } from '../../lambdas/catalogs/catalog-limits';
 import { call, newUserId, tokenFor } from '../support/api';
 import { itemsOfPartition, putItems } from '../support/table';
@@ -47,18 +48,7 @@ function expectProblem(response: Awaited<ReturnType<typeof call>>, status: numbe
   if (field !== undefined) expect(problem.errors?.map((e) => e.field)).toContain(field);
 }
 
-async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+const inParallel = mapConcurrently;
 
 function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { call, endpoints, newUserId, tokenFor } from '../support/api';
 import { pull, waitForChanges } from '../support/feed';
-import { type InfoPacket, packetOf, send, upload, videoBytes, waitFor } from '../support/messages';
+import { type InfoPacket, packetOf, send, upload, videoBytes } from '../support/messages';
 import { queueReader } from '../support/queue-reader';
 import { scanItems, updateItem } from '../support/table';
+import { waitFor } from '../support/wait';
 
 // This file is the one reader of the local notifications queue.
 const notificationsWhere = queueReader('notifications', (body) => body as { userId: string; packet: InfoPacket });

@@ -5,6 +5,7 @@ import { pointHandlersAtLocalStack } from '../support/handler-env';
 import { pull, waitForChanges } from '../support/feed';
 import { createEpisodes, createShow, publisher, putEpisode } from '../support/podcasts';
 import { itemsInIndex, putItems, scanItems } from '../support/table';
+import { waitFor } from '../support/wait';
 
 let episodeFromItem: typeof import('../../lambdas/catalog/episode-store').episodeFromItem;
 let queueItemModule: typeof import('../../lambdas/queue/queue-item');
@@ -25,15 +26,6 @@ interface QueueEntry {
   available: boolean;
   unavailableSince?: string;
   episode: { title: string; updatedAt: string };
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const entryOf = async (token: string, episodeId: string, states = 'queued,playing,finished,removed') => {

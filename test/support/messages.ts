@@ -38,12 +38,3 @@ export async function packetOf(token: string): Promise<InfoPacket> {
   if (response.status !== 200) throw new Error(`inbox failed: ${response.status} ${response.text}`);
   return response.json as InfoPacket;
 }
-
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mapConcurrently } from '../../lambdas/shared/concurrency';
 import { userPartitionKey } from '../../lambdas/shared/keys';
 import { endpoints } from './api';
 
@@ -52,19 +53,15 @@ export async function scanItems(filter: string, values: Record<string, unknown>,
 export async function putItems(items: Record<string, unknown>[]): Promise<void> {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [endpoints.tableName]: (chunks[next++] as Record<string, unknown>[]).map((Item) => ({ PutRequest: { Item } })),
-      };
-      while (requests !== undefined && Object.keys(requests).length > 0) {
-        const output = await client.send(new BatchWriteCommand({ RequestItems: requests }));
-        requests = output.UnprocessedItems as typeof requests;
-      }
+  await mapConcurrently(chunks, 8, async (chunk) => {
+    let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+      [endpoints.tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
+    };
+    while (requests !== undefined && Object.keys(requests).length > 0) {
+      const output = await client.send(new BatchWriteCommand({ RequestItems: requests }));
+      requests = output.UnprocessedItems as typeof requests;
     }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  });
 }
 
 /** Every item under one GSI1 partition (holders of a content key, a show's episodes), read whole. */
