@@ -30,8 +30,9 @@ interface Outgoing {
  * committed changes only, so a write and what follows from it can never disagree.
  *
  * Order of work: first the feed (numbered per user, in stream order), then the `changes`
- * notices for the entries written, then the analytics events and the propagation jobs (an
- * edited catalog item whose copies must be refreshed). On any failure it reports the
+ * notices for the entries written, then the analytics events, the propagation jobs (an
+ * edited catalog item whose copies must be refreshed) and the info packets of users whose
+ * video messages changed (`notifications`). On any failure it reports the
  * first change not fully handled; the event source retries from there, the feed recognises
  * changes it already numbered, and the stable `eventId` lets analytics consumers drop the few
  * events that are sent again.
