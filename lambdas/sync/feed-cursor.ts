@@ -20,8 +20,14 @@ export interface FeedPosition {
 
 const payloadSchema = z.strictObject({ s: z.number().int().nonnegative(), t: z.number().int().positive(), k: z.string().optional() });
 
+/**
+ * The signed text must tell where the user id ends: joined by a separator, the user
+ * "a\nICAg" and payload "P" signed the same text as user "a" and payload "ICAg\nP". A JSON
+ * array is unambiguous, and JSON.stringify escapes lone surrogates, which UTF-8 would not
+ * keep apart. Changing this invalidated every cursor issued before (docs/SYNC.md, Cursors).
+ */
 const mac = (userId: string, payload: string): string =>
-  createHmac('sha256', secret).update(`${userId}\n${payload}`).digest().subarray(0, 16).toString('base64url');
+  createHmac('sha256', secret).update(JSON.stringify([userId, payload])).digest().subarray(0, 16).toString('base64url');
 
 export function encodeFeedCursor(userId: string, position: FeedPosition): string {
   const payload = Buffer.from(
@@ -34,7 +40,12 @@ export function decodeFeedCursor(userId: string, cursor: string, field = 'query.
   const [payload = '', signature = '', ...rest] = cursor.split('.');
   const expected = mac(userId, payload);
   // The shape check first: timingSafeEqual needs equal byte lengths, and non-ASCII text could pass a character count.
-  const valid = rest.length === 0 && /^[A-Za-z0-9_-]{22}$/.test(signature) && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+  // The payload too: the base64url decoder skips characters it does not know instead of refusing them.
+  const valid =
+    rest.length === 0 &&
+    /^[A-Za-z0-9_-]+$/.test(payload) &&
+    /^[A-Za-z0-9_-]{22}$/.test(signature) &&
+    timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
   if (valid) {
     try {
       const parsed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));

@@ -35,6 +35,14 @@ describe('feed cursors', () => {
     expect(() => cursor.decodeFeedCursor('bob', token)).toThrow(/not issued/);
   });
 
+  it('do not verify for a user whose id, joined to the payload, spells the same signed text', () => {
+    // Signed as `${userId}\n${payload}`, the cursor of "alice\nICAg" was also alice's: the
+    // decoder skips the newline, and "ICAg" is base64url for three spaces, which JSON.parse allows.
+    const position = { seq: 42, issuedAt: 1_700_000_000_000 };
+    const [payload, signature] = cursor.encodeFeedCursor('alice\nICAg', position).split('.') as [string, string];
+    expect(() => cursor.decodeFeedCursor('alice', `ICAg\n${payload}.${signature}`)).toThrow(/not issued/);
+  });
+
   it('refuse any change to the payload or the signature', () => {
     const token = cursor.encodeFeedCursor('alice', { seq: 42, issuedAt: 1_700_000_000_000, snapshotAfter: 'WATCHLIST#a' });
     const [payload, signature] = token.split('.') as [string, string];
