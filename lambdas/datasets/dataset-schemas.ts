@@ -16,7 +16,9 @@ const nameSchema = (maxLength: number) =>
     .string()
     .min(1, 'must not be empty')
     .max(maxLength, `must be at most ${maxLength} characters`)
-    .regex(NAME_PATTERN, `may only contain ${NAME_CHARACTERS}`);
+    .regex(NAME_PATTERN, `may only contain ${NAME_CHARACTERS}`)
+    // URLs drop the dot segments `.` and `..`: a dataset or record so named could be written by a sync push but never reached through the routes.
+    .refine((name) => name !== '.' && name !== '..', 'must not be . or ..');
 
 export const datasetNameSchema = nameSchema(MAX_DATASET_NAME_LENGTH);
 export const recordKeySchema = nameSchema(MAX_RECORD_KEY_LENGTH);

@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_COUNT_ENTITY, DATASET_ENTITY, DATASET_RECORD_ENTITY, newDatasetItem } from '../../lambdas/datasets/dataset-item';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../lambdas/datasets/dataset-limits';
 import { type ApiResponse, call, createAsset, newUserId, tokenFor } from '../support/api';
 import { pull, waitForChanges } from '../support/feed';
+import { pointHandlersAtLocalStack } from '../support/handler-env';
 import { itemsOfUser, putItem } from '../support/table';
 
 interface DatasetRecord {
@@ -78,6 +80,8 @@ async function newUser(label?: string) {
 
 const nested = (depth: number): unknown => (depth === 0 ? 'bottom' : { down: nested(depth - 1) });
 
+let putDatasetRecord: typeof import('../../lambdas/datasets/put-dataset-record').handler;
+
 describe('dataset records', () => {
   // DynamoDB Local invalidates the local stream poller's open shard iterator when a
   // transaction is cancelled while the stream is still empty, and the poller then stops
@@ -85,6 +89,8 @@ describe('dataset records', () => {
   // transaction by design, so a plain write comes first in case this file starts the run.
   beforeAll(async () => {
     await createAsset();
+    pointHandlersAtLocalStack();
+    ({ handler: putDatasetRecord } = await import('../../lambdas/datasets/put-dataset-record'));
   });
 
   it('are created at version 1, read back, replaced with one more version per write, and deleted', async () => {
@@ -367,6 +373,38 @@ describe('dataset records', () => {
       expect(problemOf(response).errors?.map((e) => e.field)).toEqual([field]);
     }
     expect(await datasetItemsOf(userId)).toEqual(before);
+  });
+
+  it('refuse the dot segments . and .. as dataset names and record keys with 400 naming the field, creating nothing', async () => {
+    // A URL cannot carry them (clients and the gateway drop dot segments, %2E%2E included), so the
+    // route's handler is called here as API Gateway would call it, with the parameters decoded.
+    const { userId } = await newUser();
+    const event = (dataset: string, key: string) =>
+      ({
+        version: '2.0',
+        routeKey: 'PUT /v1/datasets/{dataset}/records/{key}',
+        rawPath: `/v1/datasets/${dataset}/records/${key}`,
+        rawQueryString: '',
+        headers: { 'content-type': 'application/json' },
+        pathParameters: { dataset, key },
+        body: JSON.stringify({ value: 1 }),
+        isBase64Encoded: false,
+        requestContext: { requestId: `dots-${dataset}-${key}`, authorizer: { jwt: { claims: { sub: userId }, scopes: null } } },
+      }) as unknown as APIGatewayProxyEventV2;
+    for (const [dataset, key, field] of [
+      ['..', 'k', 'path.dataset'],
+      ['.', 'k', 'path.dataset'],
+      ['d', '..', 'path.key'],
+      ['d', '.', 'path.key'],
+    ] as const) {
+      const response = (await putDatasetRecord(event(dataset, key))) as APIGatewayProxyStructuredResultV2;
+      expect(response.statusCode, `${dataset} ${key}`).toBe(400);
+      expect((JSON.parse(response.body ?? '{}') as Problem).errors?.map((e) => e.field)).toEqual([field]);
+    }
+    expect(await datasetItemsOf(userId)).toEqual([]);
+    // Dots inside a name are still fine.
+    const { token } = await newUser();
+    expect((await putRecord(token, '...', 'a.b', 1)).status).toBe(200);
   });
 
   it(`refuse a value over ${MAX_VALUE_BYTES} bytes with 400 naming body.value and a body over ${MAX_RECORD_BODY_BYTES} bytes with 413, changing nothing`, async () => {
