@@ -1,6 +1,7 @@
-import { type AttributeValue, type CancellationReason, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type Alongside, type Refusal, type WriteItem, writeTogether } from '../shared/atomic-writes';
 import { documentClient, tableName } from '../shared/dynamo';
 import type { Origin } from '../sync/feed-entry';
 import { type Page, queryUserItems } from '../shared/user-items';
@@ -82,55 +83,68 @@ export async function putRecord(
   now: string,
   /** Set when a device created the record offline under its own local id. */
   origin?: Origin,
+  alongside?: Alongside<DatasetRecord>,
 ): Promise<RecordWrite> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     await backOff(attempt);
-    const updated = await updateExistingRecord(userId, dataset, key, value, expectedVersion, now);
+    const updated = alongside
+      ? await updateReadRecord(userId, dataset, key, value, expectedVersion, now, alongside)
+      : await updateExistingRecord(userId, dataset, key, value, expectedVersion, now);
+    if (updated === RETRY) continue;
     if (updated !== 'absent') return updated;
     if (expectedVersion !== undefined) return { outcome: 'version-mismatch', current: null };
-    const created = await createRecord(userId, dataset, key, value, now, origin);
+    const created = await createRecord(userId, dataset, key, value, now, origin, alongside);
     if (created !== RETRY) return created;
   }
   throw new Error(`writing dataset record ${dataset}/${key} kept colliding with other writes`);
 }
 
-/** Deleting an absent record without `expectedVersion` is a success that writes nothing. */
-export async function deleteRecord(userId: string, dataset: string, key: string, expectedVersion: number | undefined, now: string): Promise<RecordRemoval> {
+/** Deleting an absent record without `expectedVersion` is a success that writes nothing (but what goes alongside). */
+export async function deleteRecord(
+  userId: string,
+  dataset: string,
+  key: string,
+  expectedVersion: number | undefined,
+  now: string,
+  alongside: readonly WriteItem[] = [],
+): Promise<RecordRemoval> {
   const deleteOp = { Delete: { TableName: tableName, Key: datasetRecordKey(userId, dataset, key), ...versionCondition(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } };
+  const refused = async (reason: Refusal | undefined): Promise<RecordRemoval> => {
+    const refusal = recordRefusal(reason, expectedVersion);
+    if (refusal.outcome === 'absent') await writeTogether([], alongside);
+    return refusal;
+  };
+  const shrinkDataset: WriteItem = {
+    Update: {
+      TableName: tableName,
+      Key: datasetMetaKey(userId, dataset),
+      UpdateExpression: 'SET recordCount = recordCount - :one, updatedAt = :now',
+      ConditionExpression: 'recordCount > :one',
+      ExpressionAttributeValues: { ':one': 1, ':now': now },
+    },
+  };
+  // The dataset's last record: the dataset goes with it and frees its place among the user's
+  // datasets (there is no other way to delete a dataset).
+  const deleteDataset: WriteItem[] = [
+    { Delete: { TableName: tableName, Key: datasetMetaKey(userId, dataset), ConditionExpression: 'recordCount = :one', ExpressionAttributeValues: { ':one': 1 } } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: datasetCountKey(userId),
+        UpdateExpression: 'SET datasetCount = datasetCount - :one',
+        ConditionExpression: 'datasetCount >= :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+  ];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     await backOff(attempt);
-    const notLast = await transact([
-      deleteOp,
-      {
-        Update: {
-          TableName: tableName,
-          Key: datasetMetaKey(userId, dataset),
-          UpdateExpression: 'SET recordCount = recordCount - :one, updatedAt = :now',
-          ConditionExpression: 'recordCount > :one',
-          ExpressionAttributeValues: { ':one': 1, ':now': now },
-        },
-      },
-    ]);
+    const notLast = await writeTogether([deleteOp, shrinkDataset], alongside);
     if (notLast === undefined) return { outcome: 'deleted' };
-    if (isConditionFailure(notLast[0])) return recordRefusal(notLast[0], expectedVersion);
-    if (!isConditionFailure(notLast[1])) continue;
-    // The dataset's last record: the dataset goes with it and frees its place among the
-    // user's datasets (there is no other way to delete a dataset).
-    const last = await transact([
-      deleteOp,
-      { Delete: { TableName: tableName, Key: datasetMetaKey(userId, dataset), ConditionExpression: 'recordCount = :one', ExpressionAttributeValues: { ':one': 1 } } },
-      {
-        Update: {
-          TableName: tableName,
-          Key: datasetCountKey(userId),
-          UpdateExpression: 'SET datasetCount = datasetCount - :one',
-          ConditionExpression: 'datasetCount >= :one',
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      },
-    ]);
+    if (isConditionFailure(notLast[0])) return refused(notLast[0]);
+    const last = await writeTogether([deleteOp, ...deleteDataset], alongside);
     if (last === undefined) return { outcome: 'deleted' };
-    if (isConditionFailure(last[0])) return recordRefusal(last[0], expectedVersion);
+    if (isConditionFailure(last[0])) return refused(last[0]);
   }
   throw new Error(`deleting dataset record ${dataset}/${key} kept colliding with other writes`);
 }
@@ -165,32 +179,70 @@ async function updateExistingRecord(
   }
 }
 
+/**
+ * With something to write alongside, the record is read first: what goes alongside carries the
+ * version this write makes, and the write is conditional on the version read. RETRY when
+ * another write came in between.
+ */
+async function updateReadRecord(
+  userId: string,
+  dataset: string,
+  key: string,
+  value: unknown,
+  expectedVersion: number | undefined,
+  now: string,
+  alongside: Alongside<DatasetRecord>,
+): Promise<RecordWrite | 'absent' | typeof RETRY> {
+  const current = await getRecord(userId, dataset, key);
+  if (current === undefined) return 'absent';
+  if (expectedVersion !== undefined && current.version !== expectedVersion) return { outcome: 'version-mismatch', current };
+  const record: DatasetRecord = { ...current, value, version: current.version + 1, updatedAt: now };
+  const update: WriteItem = {
+    Update: {
+      TableName: tableName,
+      Key: datasetRecordKey(userId, dataset, key),
+      UpdateExpression: 'SET #value = :value, #version = :next, updatedAt = :now',
+      ConditionExpression: '#version = :seen',
+      ExpressionAttributeNames: { '#version': 'version', '#value': 'value' },
+      ExpressionAttributeValues: { ':value': value, ':next': record.version, ':seen': current.version, ':now': now },
+    },
+  };
+  return (await writeTogether([update], alongside(record))) === undefined ? { outcome: 'written', record } : RETRY;
+}
+
 /** Version 1 of a record, counted in its dataset; the dataset is created with its first record. */
-async function createRecord(userId: string, dataset: string, key: string, value: unknown, now: string, origin?: Origin): Promise<RecordWrite | typeof RETRY> {
+async function createRecord(
+  userId: string,
+  dataset: string,
+  key: string,
+  value: unknown,
+  now: string,
+  origin?: Origin,
+  alongside?: Alongside<DatasetRecord>,
+): Promise<RecordWrite | typeof RETRY> {
   const item = newDatasetRecordItem(userId, dataset, key, value, now, origin);
   const putOp = { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
-  const written: RecordWrite = { outcome: 'written', record: datasetRecordFromItem(item) };
+  const record = datasetRecordFromItem(item);
+  const written: RecordWrite = { outcome: 'written', record };
+  const also = alongside?.(record);
 
-  const intoExisting = await transact([
-    putOp,
-    {
-      Update: {
-        TableName: tableName,
-        Key: datasetMetaKey(userId, dataset),
-        UpdateExpression: 'SET recordCount = recordCount + :one, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(PK) AND recordCount < :max',
-        ExpressionAttributeValues: { ':one': 1, ':now': now, ':max': MAX_RECORDS_PER_DATASET },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
+  const growDataset: WriteItem = {
+    Update: {
+      TableName: tableName,
+      Key: datasetMetaKey(userId, dataset),
+      UpdateExpression: 'SET recordCount = recordCount + :one, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(PK) AND recordCount < :max',
+      ExpressionAttributeValues: { ':one': 1, ':now': now, ':max': MAX_RECORDS_PER_DATASET },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
-  ]);
+  };
+  const intoExisting = await writeTogether([putOp, growDataset], also);
   if (intoExisting === undefined) return written;
   // The record appeared meanwhile: the next attempt updates it instead.
   if (isConditionFailure(intoExisting[0]) || !isConditionFailure(intoExisting[1])) return RETRY;
-  if (intoExisting[1]?.Item !== undefined) return { outcome: 'limit-reached', limit: 'records-per-dataset' };
+  if (intoExisting[1]?.stored !== undefined) return { outcome: 'limit-reached', limit: 'records-per-dataset' };
 
-  const intoNew = await transact([
-    putOp,
+  const newDataset: WriteItem[] = [
     { Put: { TableName: tableName, Item: newDatasetItem(userId, dataset, 1, now), ConditionExpression: 'attribute_not_exists(PK)' } },
     {
       Update: {
@@ -201,7 +253,8 @@ async function createRecord(userId: string, dataset: string, key: string, value:
         ExpressionAttributeValues: { ':entity': DATASET_COUNT_ENTITY, ':zero': 0, ':one': 1, ':max': MAX_DATASETS_PER_USER },
       },
     },
-  ]);
+  ];
+  const intoNew = await writeTogether([putOp, ...newDataset], also);
   if (intoNew === undefined) return written;
   // Only the count refused: every other failure means the record or the dataset appeared meanwhile.
   if (isConditionFailure(intoNew[2]) && !isConditionFailure(intoNew[0]) && !isConditionFailure(intoNew[1])) return { outcome: 'limit-reached', limit: 'datasets-per-user' };
@@ -214,29 +267,12 @@ function versionCondition(expectedVersion: number | undefined) {
     : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } };
 }
 
-function recordRefusal(reason: CancellationReason | undefined, expectedVersion: number | undefined): RecordRemoval {
-  const stored = reason?.Item;
-  if (stored !== undefined) return { outcome: 'version-mismatch', current: datasetRecordFromItem(unmarshall(stored as Record<string, AttributeValue>)) };
+function recordRefusal(reason: Refusal | undefined, expectedVersion: number | undefined): RecordRemoval {
+  if (reason?.stored !== undefined) return { outcome: 'version-mismatch', current: datasetRecordFromItem(reason.stored) };
   return expectedVersion === undefined ? { outcome: 'absent' } : { outcome: 'version-mismatch', current: null };
 }
 
-const isConditionFailure = (reason: CancellationReason | undefined): boolean => reason?.Code === 'ConditionalCheckFailed';
-
-/** Cancellation codes that say "try again" rather than "this request is wrong". */
-const TRANSIENT = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
-
-/** Undefined when the transaction committed; otherwise why each item was refused. */
-async function transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<CancellationReason[] | undefined> {
-  try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons.length === 0 || (!reasons.some(isConditionFailure) && !reasons.every((r) => TRANSIENT.has(r.Code ?? '')))) throw error;
-    return reasons;
-  }
-}
+const isConditionFailure = (reason: Refusal | undefined): boolean => reason?.conditionFailed === true;
 
 /** Jittered and growing, so colliding writers spread out; none before the first attempt. */
 async function backOff(attempt: number): Promise<void> {

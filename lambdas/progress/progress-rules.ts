@@ -1,6 +1,7 @@
 import { MAX_DURATION_SECONDS } from '../catalog/asset-schemas';
 import { requirePlayable } from '../catalog/availability';
 import { getAsset } from '../catalog/asset-store';
+import type { Alongside } from '../shared/atomic-writes';
 import type { Principal } from '../shared/principal';
 import { HttpProblem } from '../shared/problem';
 import type { ProgressEntry } from './progress-item';
@@ -15,10 +16,17 @@ function outOfRange(detail: string, field: string): HttpProblem {
  * duration an asset may have when it has none), for an asset the viewer may watch.
  * Cost: half a read unit for the catalog check and one write unit for the progress item.
  */
-export async function recordProgress(principal: Principal, assetId: string, progress: number, now: string, field = 'body.progress'): Promise<ProgressEntry> {
+export async function recordProgress(
+  principal: Principal,
+  assetId: string,
+  progress: number,
+  now: string,
+  field = 'body.progress',
+  alongside?: Alongside<ProgressEntry>,
+): Promise<ProgressEntry> {
   if (progress < 0) throw outOfRange('must not be negative', field);
   const asset = requirePlayable(await getAsset(assetId), assetId, principal.country);
   const ceiling = asset.durationSeconds ?? MAX_DURATION_SECONDS;
   if (progress > ceiling) throw outOfRange(`must be at most the asset's duration, ${ceiling} seconds`, field);
-  return saveProgress(principal.userId, assetId, progress, now);
+  return saveProgress(principal.userId, assetId, progress, now, alongside);
 }

@@ -1,4 +1,5 @@
 import { type Episode, getEpisode } from '../catalog/episode-store';
+import { type Alongside, writeTogether } from '../shared/atomic-writes';
 import { HttpProblem } from '../shared/problem';
 import { episodeCopyOf, holderIndexAttributes, isActiveState, type QueueEntry, queueEntryFromItem, QUEUE_ENTITY, type QueueItem, type QueueState } from './queue-item';
 import { getQueueItem, replaceQueueItem } from './queue-store';
@@ -20,7 +21,7 @@ const MAX_ATTEMPTS = 5;
  * is published can (re)join the queue; a change that changes nothing writes nothing, so devices
  * see no change in their feed.
  */
-export async function changeQueueEntry(userId: string, episodeId: string, change: QueueChange, now: string): Promise<QueueEntry> {
+export async function changeQueueEntry(userId: string, episodeId: string, change: QueueChange, now: string, alongside?: Alongside<QueueEntry>): Promise<QueueEntry> {
   for (let attempt = 1; ; attempt++) {
     const current = await getQueueItem(userId, episodeId);
     if (current === undefined && !change.add) throw new HttpProblem('queue-entry-not-found', `Episode ${episodeId} is not in your queue.`);
@@ -29,11 +30,16 @@ export async function changeQueueEntry(userId: string, episodeId: string, change
     // A new entry, even one that starts finished or removed (a device's offline change), copies its episode.
     const episode = joining || current === undefined ? await publishedEpisode(episodeId, now) : undefined;
     const position = change.position ?? (joining || current === undefined ? Date.parse(now) : current.position);
-    if (current !== undefined && episode === undefined && current.state === state && current.position === position) return queueEntryFromItem(current);
+    if (current !== undefined && episode === undefined && current.state === state && current.position === position) {
+      const unchanged = queueEntryFromItem(current);
+      await writeTogether([], alongside?.(unchanged));
+      return unchanged;
+    }
 
     const next = nextItem(current, episode, episodeId, state, position, now);
     const index = isActiveState(state) ? holderIndexAttributes(userId, episodeId) : undefined;
-    if (await replaceQueueItem(userId, next, index, current)) return queueEntryFromItem(next);
+    const entry = queueEntryFromItem(next);
+    if (await replaceQueueItem(userId, next, index, current, alongside?.(entry))) return entry;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`queue entry ${episodeId} kept changing under ${MAX_ATTEMPTS} attempts`);
   }
 }

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type WriteItem, writeTogether } from '../shared/atomic-writes';
 import { documentClient, tableName } from '../shared/dynamo';
 import { allUserItems } from '../shared/user-items';
 import { QUEUE_SORT_PREFIX, type QueueItem, queueItemSchema, queueKey, type QueueState } from './queue-item';
@@ -19,21 +19,17 @@ export async function replaceQueueItem(
   item: QueueItem,
   index: Record<string, string> | undefined,
   seen: QueueItem | undefined,
+  alongside?: readonly WriteItem[],
 ): Promise<boolean> {
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...queueKey(userId, item.episodeId), ...item, ...index },
-        ConditionExpression: seen === undefined ? 'attribute_not_exists(PK)' : 'updatedAt = :seen AND contentUpdatedAt = :seenContent',
-        ExpressionAttributeValues: seen === undefined ? undefined : { ':seen': seen.updatedAt, ':seenContent': seen.contentUpdatedAt },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  const put: WriteItem = {
+    Put: {
+      TableName: tableName,
+      Item: { ...queueKey(userId, item.episodeId), ...item, ...index },
+      ConditionExpression: seen === undefined ? 'attribute_not_exists(PK)' : 'updatedAt = :seen AND contentUpdatedAt = :seenContent',
+      ExpressionAttributeValues: seen === undefined ? undefined : { ':seen': seen.updatedAt, ':seenContent': seen.contentUpdatedAt },
+    },
+  };
+  return (await writeTogether([put], alongside)) === undefined;
 }
 
 /** Every entry in the given states. The queue is read whole because it is ordered by position, not by key. */

@@ -1,4 +1,5 @@
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Alongside, type WriteItem, writeTogether } from './atomic-writes';
 import { documentClient, tableName } from './dynamo';
 import { userPartitionKey } from './keys';
 import { queryPage } from './query-page';
@@ -69,7 +70,9 @@ export async function addToUserSet(
   idAttribute: string,
   id: string,
   now: string,
+  alongside?: Alongside<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
+  if (alongside !== undefined) return addToUserSetAlongside(key, { ...key, entity, [idAttribute]: id, addedAt: now }, alongside);
   const output = await documentClient.send(
     new UpdateCommand({
       TableName: tableName,
@@ -83,7 +86,25 @@ export async function addToUserSet(
   return output.Attributes ?? {};
 }
 
+/**
+ * What is written alongside carries the stored item (its first `addedAt`), so it is read first;
+ * the member is then created only if it is still absent, or left as it is.
+ */
+async function addToUserSetAlongside(key: { PK: string; SK: string }, item: Record<string, unknown>, alongside: Alongside<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = (await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    if (existing !== undefined) {
+      await writeTogether([], alongside(existing));
+      return existing;
+    }
+    const refused = await writeTogether([{ Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } }], alongside(item));
+    if (refused === undefined) return item;
+    // Another device added it in between: the next read finds it.
+    if (attempt >= 3) throw new Error(`adding ${key.SK} kept colliding with other writes`);
+  }
+}
+
 /** Removing an absent member is a success that changes nothing. */
-export async function removeFromUserSet(key: { PK: string; SK: string }): Promise<void> {
-  await documentClient.send(new DeleteCommand({ TableName: tableName, Key: key }));
+export async function removeFromUserSet(key: { PK: string; SK: string }, alongside: readonly WriteItem[] = []): Promise<void> {
+  await writeTogether([{ Delete: { TableName: tableName, Key: key } }], alongside);
 }

@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { refusal } from '../datasets/dataset-http';
-import { datasetRecordFeedKey } from '../datasets/dataset-item';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from '../datasets/dataset-schemas';
 import { deleteRecord, putRecord } from '../datasets/dataset-store';
 import { followShow } from '../favourites/favourite-rules';
 import { removeFavourite } from '../favourites/favourite-store';
+import { type DatasetRecord, datasetRecordFeedKey } from '../datasets/dataset-item';
+import type { Favourite } from '../favourites/favourite-item';
+import type { Alongside, WriteItem } from '../shared/atomic-writes';
 import { uuidSchema } from '../shared/ids';
 import { HttpProblem } from '../shared/problem';
-import { progressWriteSchema } from '../progress/progress-item';
+import { type ProgressEntry, progressWriteSchema } from '../progress/progress-item';
 import { changeQueueEntry } from '../queue/queue-rules';
+import type { QueueEntry } from '../queue/queue-item';
 import { queueMutationValueSchema } from '../queue/queue-schemas';
 import { recordProgress } from '../progress/progress-rules';
 import { deleteProgress } from '../progress/progress-store';
 import { addPlayableToWatchlist } from '../watchlist/watchlist-rules';
+import type { WatchlistEntry } from '../watchlist/watchlist-item';
 import { removeFromWatchlist } from '../watchlist/watchlist-store';
 import type { Origin } from './feed-entry';
 import { claimLocalId, findLocalId } from './local-id-store';
-import type { Mutation, MutationApplier, MutationContext } from './mutations';
+import type { Answered, Mutation, MutationApplier, MutationContext, MutationResult } from './mutations';
 
 function invalid(context: MutationContext, name: string, message: string): HttpProblem {
   return new HttpProblem('validation-failed', `${context.field}.${name}: ${message}`, { errors: [{ field: `${context.field}.${name}`, message }] });
@@ -32,41 +36,63 @@ function uuidKeyOf(context: MutationContext, mutation: Mutation, what: string): 
 
 const assetKeyOf = (context: MutationContext, mutation: Mutation) => uuidKeyOf(context, mutation, 'asset');
 
+/** Answers recorded by the write that applied them, and answers with no write (the push records them). */
+const recorded = (result: MutationResult): Answered => ({ result, recorded: true });
+const unrecorded = (result: MutationResult): Answered => ({ result, recorded: false });
+
+/**
+ * Applies a change through a store that writes `context.answer(resultOf(value))` with it, and
+ * answers with the same result: the answer is built from what the store wrote.
+ */
+async function applyWith<T>(context: MutationContext, resultOf: (value: T) => MutationResult, write: (alongside: (value: T) => readonly WriteItem[]) => Promise<T>): Promise<Answered> {
+  return recorded(resultOf(await write((value) => context.answer(resultOf(value)))));
+}
+
 /**
  * A set (watchlist, favourites): adding and removing are idempotent, and the later of two (in
  * server order) wins.
  */
-function setApplier(
+function setApplier<T>(
   type: string,
   what: string,
-  add: (context: MutationContext, id: string) => Promise<unknown>,
-  remove: (userId: string, id: string) => Promise<void>,
+  add: (context: MutationContext, id: string, alongside: Alongside<T>) => Promise<T>,
+  remove: (userId: string, id: string, alongside: readonly WriteItem[]) => Promise<void>,
 ): MutationApplier {
   return async (context, mutation) => {
     const id = uuidKeyOf(context, mutation, what);
     if (mutation.op === 'delete') {
-      await remove(context.principal.userId, id);
-      return { id: mutation.id, status: 'applied', type, key: id };
+      const result: MutationResult = { id: mutation.id, status: 'applied', type, key: id };
+      await remove(context.principal.userId, id, context.answer(result));
+      return recorded(result);
     }
     if (mutation.value !== undefined) throw invalid(context, 'value', `is not used for ${type} upserts`);
-    return { id: mutation.id, status: 'applied', type, key: id, value: await add(context, id) };
+    return applyWith(context, (value: T) => ({ id: mutation.id, status: 'applied', type, key: id, value }), (alongside) => add(context, id, alongside));
   };
 }
 
-const watchlist = setApplier('watchlist', 'asset', (context, id) => addPlayableToWatchlist(context.principal, id, context.now), removeFromWatchlist);
-const favourite = setApplier('favourite', 'show', (context, id) => followShow(context.principal.userId, id, context.now), removeFavourite);
+const watchlist = setApplier(
+  'watchlist',
+  'asset',
+  (context, id, alongside: Alongside<WatchlistEntry>) => addPlayableToWatchlist(context.principal, id, context.now, alongside),
+  removeFromWatchlist,
+);
+const favourite = setApplier('favourite', 'show', (context, id, alongside: Alongside<Favourite>) => followShow(context.principal.userId, id, context.now, alongside), removeFavourite);
 
 /** Last writer (in server order) wins; device clocks play no part. */
 const progress: MutationApplier = async (context, mutation) => {
   const assetId = assetKeyOf(context, mutation);
   if (mutation.op === 'delete') {
-    await deleteProgress(context.principal.userId, assetId);
-    return { id: mutation.id, status: 'applied', type: 'progress', key: assetId };
+    const result: MutationResult = { id: mutation.id, status: 'applied', type: 'progress', key: assetId };
+    await deleteProgress(context.principal.userId, assetId, context.answer(result));
+    return recorded(result);
   }
   const value = progressWriteSchema.safeParse(mutation.value);
   if (!value.success) throw invalid(context, 'value', 'must be {"progress": <whole seconds>}');
-  const entry = await recordProgress(context.principal, assetId, value.data.progress, context.now, `${context.field}.value.progress`);
-  return { id: mutation.id, status: 'applied', type: 'progress', key: assetId, value: entry };
+  return applyWith(
+    context,
+    (entry: ProgressEntry) => ({ id: mutation.id, status: 'applied', type: 'progress', key: assetId, value: entry }),
+    (alongside) => recordProgress(context.principal, assetId, value.data.progress, context.now, `${context.field}.value.progress`, alongside),
+  );
 };
 
 /**
@@ -76,8 +102,11 @@ const progress: MutationApplier = async (context, mutation) => {
 const queue: MutationApplier = async (context, mutation) => {
   const episodeId = uuidKeyOf(context, mutation, 'episode');
   const change = mutation.op === 'delete' ? { state: 'removed' as const, add: false } : { ...parseQueueValue(context, mutation.value), add: true };
-  const entry = await changeQueueEntry(context.principal.userId, episodeId, change, context.now);
-  return { id: mutation.id, status: 'applied', type: 'queue', key: episodeId, value: entry };
+  return applyWith(
+    context,
+    (entry: QueueEntry) => ({ id: mutation.id, status: 'applied', type: 'queue', key: episodeId, value: entry }),
+    (alongside) => changeQueueEntry(context.principal.userId, episodeId, change, context.now, alongside),
+  );
 };
 
 function parseQueueValue(context: MutationContext, value: unknown) {
@@ -114,7 +143,7 @@ const datasetRecord: MutationApplier = async (context, mutation) => {
     if (mutation.op === 'delete') {
       const known = await findLocalId(userId, context.deviceId, mutation.localId);
       // Never pushed before: there is nothing on the server to delete.
-      if (!known) return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: '', localId: mutation.localId };
+      if (!known) return unrecorded({ id: mutation.id, status: 'applied', type: DATASET_RECORD, key: '', localId: mutation.localId });
       address = datasetRecordAddress(context, known.key);
     } else {
       const dataset = datasetNameSchema.safeParse(mutation.dataset);
@@ -131,20 +160,23 @@ const datasetRecord: MutationApplier = async (context, mutation) => {
   const localId = origin ? { localId: origin.localId } : {};
 
   if (mutation.op === 'delete') {
-    const removed = await deleteRecord(userId, address.dataset, address.key, mutation.baseVersion, context.now);
+    // Deleted now, or already gone: either way the record is gone.
+    const gone: MutationResult = { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId };
+    const removed = await deleteRecord(userId, address.dataset, address.key, mutation.baseVersion, context.now, context.answer(gone));
     if (removed.outcome === 'version-mismatch' && removed.current !== null) {
-      return { id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: removed.current };
+      return unrecorded({ id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: removed.current });
     }
-    // Deleted now, or already gone (a push sent again): either way the record is gone.
-    return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId };
+    // A version given for a record that is gone wrote nothing, not even the answer.
+    return removed.outcome === 'version-mismatch' ? unrecorded(gone) : recorded(gone);
   }
 
   const value = datasetValueSchema.safeParse(mutation.value);
   if (!value.success) throw invalid(context, 'value', value.error.issues[0]?.message ?? 'is not a valid record value');
-  const written = await putRecord(userId, address.dataset, address.key, value.data, mutation.baseVersion, context.now, origin);
-  if (written.outcome === 'written') return { id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: written.record };
+  const applied = (record: DatasetRecord): MutationResult => ({ id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: record });
+  const written = await putRecord(userId, address.dataset, address.key, value.data, mutation.baseVersion, context.now, origin, (record) => context.answer(applied(record)));
+  if (written.outcome === 'written') return recorded(applied(written.record));
   if (written.outcome === 'limit-reached') throw refusal(written, address.dataset);
-  return { id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: written.current };
+  return unrecorded({ id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: written.current });
 };
 
 /** Every synced type a device may push, by its feed type name. */

@@ -1,16 +1,18 @@
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { tableDefinition } from '../../lib/table-definition';
+import { AlongsideRefused, type WriteItem, writeTogether } from '../shared/atomic-writes';
 import { documentClient, tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
 import { feedRetentionMs } from './feed-settings';
 import type { MutationResult } from './mutations';
 
 /**
- * `USER#<userId>` / `MUTATION#<deviceId>#<mutationId>`: the answer a device's mutation got. A
- * push sent again (its answer was lost) gets the stored answers back and applies nothing a
- * second time, so it cannot undo what other devices did in between. Kept for the feed's
- * retention window, like the local-id mapping: a device retrying later than that resyncs anyway.
+ * `USER#<userId>` / `MUTATION#<deviceId>#<mutationId>`: the answer a device's mutation got,
+ * written in the same request as the mutation's effect. A push sent again (its answer was lost,
+ * or it is still running) gets the stored answers back and applies nothing a second time, so it
+ * cannot undo what other devices did in between. Kept for the feed's retention window, like the
+ * local-id mapping: a device retrying later than that resyncs anyway.
  */
 export const MUTATION_RESULT_ENTITY = 'mutation-result';
 
@@ -35,9 +37,15 @@ export async function storedResults(userId: string, deviceId: string, mutationId
   return found;
 }
 
-export async function storeResult(userId: string, deviceId: string, mutationId: string, result: MutationResult, nowMs: number): Promise<void> {
-  await documentClient.send(
-    new PutCommand({
+/**
+ * The write that records a mutation's answer, on condition that none is recorded yet: a store
+ * makes it together with the write that applies the mutation (see atomic-writes.ts), so
+ * applying and answering are one step, and of two pushes racing with the same mutation only
+ * one applies it.
+ */
+export function answerWrite(userId: string, deviceId: string, mutationId: string, result: MutationResult, nowMs: number): WriteItem {
+  return {
+    Put: {
       TableName: tableName,
       Item: {
         ...resultKey(userId, deviceId, mutationId),
@@ -47,6 +55,28 @@ export async function storeResult(userId: string, deviceId: string, mutationId: 
         result: JSON.stringify(result),
         [tableDefinition.ttlAttribute]: Math.ceil((nowMs + feedRetentionMs) / 1000),
       },
-    }),
-  );
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+/** The answer recorded for one mutation id; it must exist (a condition on it just failed). */
+export async function recordedAnswer(userId: string, deviceId: string, mutationId: string): Promise<MutationResult> {
+  const answer = (await storedResults(userId, deviceId, [mutationId])).get(mutationId);
+  if (answer === undefined) throw new Error(`mutation ${mutationId} has no recorded answer`);
+  return answer;
+}
+
+/**
+ * Records an answer that came with no write (a rejection, a conflict); when another push
+ * answered the same mutation first, that answer stands and is returned instead.
+ */
+export async function recordAnswer(userId: string, deviceId: string, mutationId: string, result: MutationResult, nowMs: number): Promise<MutationResult> {
+  try {
+    await writeTogether([], [answerWrite(userId, deviceId, mutationId, result, nowMs)]);
+    return result;
+  } catch (error) {
+    if (!(error instanceof AlongsideRefused)) throw error;
+    return recordedAnswer(userId, deviceId, mutationId);
+  }
 }

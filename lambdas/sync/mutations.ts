@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { WriteItem } from '../shared/atomic-writes';
 import type { ProblemBody } from '../shared/problem';
 import type { Principal } from '../shared/principal';
 
@@ -44,7 +45,20 @@ export interface MutationContext {
   now: string;
   /** Prefix for field names in problems: `mutations.<index>`. */
   field: string;
+  /**
+   * The write that records `result` as this mutation's answer. An applier hands it to the store
+   * that applies the mutation, which writes both in one request (atomic-writes.ts): a crash
+   * never leaves the mutation applied and unanswered, and of two pushes racing with the same
+   * mutation only one applies it (the other's write is refused and it returns the recorded answer).
+   */
+  answer: (result: MutationResult) => readonly WriteItem[];
+}
+
+/** An applier's answer, and whether the write that applied the mutation recorded it. */
+export interface Answered {
+  result: MutationResult;
+  recorded: boolean;
 }
 
 /** Applies one mutation of one type; throws an HttpProblem to reject it (nothing written). */
-export type MutationApplier = (context: MutationContext, mutation: Mutation) => Promise<MutationResult>;
+export type MutationApplier = (context: MutationContext, mutation: Mutation) => Promise<Answered>;

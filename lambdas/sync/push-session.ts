@@ -1,24 +1,30 @@
+import { AlongsideRefused } from '../shared/atomic-writes';
 import { nowIso } from '../shared/clock';
 import { fieldErrors, httpRoute } from '../shared/http';
 import { logger } from '../shared/logger';
 import { HttpProblem, internalProblem } from '../shared/problem';
 import { mutationAppliers } from './mutation-appliers';
-import { storedResults, storeResult } from './mutation-results';
-import { MAX_PUSH_BODY_BYTES, type Mutation, type MutationContext, type MutationResult, mutationSchema, pushBodySchema } from './mutations';
+import { answerWrite, recordAnswer, recordedAnswer, storedResults } from './mutation-results';
+import { type Answered, MAX_PUSH_BODY_BYTES, type Mutation, type MutationContext, type MutationResult, mutationSchema, pushBodySchema } from './mutations';
+import { pushFaults } from './push-faults';
 import { requireSession, sessionPathSchema } from './session-access';
 
 /**
  * Applies a device's mutations in order, each on its own: one bad mutation gets a `rejected`
- * result with a problem and writes nothing, and the others still apply. A mutation the device
- * sent before gets its first answer again and is not applied twice.
+ * result with a problem and writes nothing, and the others still apply. Each mutation is
+ * applied and answered in one write, so a mutation the device sent before (a retry after a
+ * lost answer or a crash, or a copy of this push still running) gets its first answer again
+ * and is never applied twice.
  */
 export const handler = httpRoute(
   { params: sessionPathSchema, body: pushBodySchema, maxBodyBytes: MAX_PUSH_BODY_BYTES },
   async ({ params, body, principal, requestId }) => {
     const session = await requireSession(principal.userId, params.sessionId, Date.now());
+    const { userId } = principal;
     const parsed = body.mutations.map((raw) => mutationSchema.safeParse(raw));
     const ids = parsed.flatMap((p) => (p.success ? [p.data.id] : []));
-    const earlier = await storedResults(principal.userId, session.deviceId, ids);
+    // Read once to skip work on a retry; the write of each answer is what makes a mutation apply once.
+    const earlier = await storedResults(userId, session.deviceId, ids);
     const results: MutationResult[] = [];
     for (const [index, attempt] of parsed.entries()) {
       const field = `body.mutations.${index}`;
@@ -37,19 +43,21 @@ export const handler = httpRoute(
         continue;
       }
       const now = nowIso();
-      const result = await applyOne({ principal, deviceId: session.deviceId, now, field }, mutation, requestId);
+      const nowMs = Date.parse(now);
+      const answer = (result: MutationResult) => [answerWrite(userId, session.deviceId, mutation.id, result, nowMs)];
+      const { result, recorded } = await applyOne({ principal, deviceId: session.deviceId, now, field, answer }, mutation, requestId);
+      pushFaults.afterApply?.(mutation.id);
       // An internal failure is not an answer: the device may send the mutation again.
-      if (!(result.status === 'rejected' && result.problem.status >= 500)) {
-        await storeResult(principal.userId, session.deviceId, mutation.id, result, Date.parse(now));
-      }
-      earlier.set(mutation.id, result);
-      results.push(result);
+      const internal = result.status === 'rejected' && result.problem.status >= 500;
+      const final = recorded || internal ? result : await recordAnswer(userId, session.deviceId, mutation.id, result, nowMs);
+      earlier.set(mutation.id, final);
+      results.push(final);
     }
     return { body: { sessionId: session.sessionId, results } };
   },
 );
 
-async function applyOne(context: MutationContext, mutation: Mutation, requestId: string): Promise<MutationResult> {
+async function applyOne(context: MutationContext, mutation: Mutation, requestId: string): Promise<Answered> {
   try {
     const apply = Object.hasOwn(mutationAppliers, mutation.type) ? mutationAppliers[mutation.type] : undefined;
     if (!apply) {
@@ -59,8 +67,10 @@ async function applyOne(context: MutationContext, mutation: Mutation, requestId:
     }
     return await apply(context, mutation);
   } catch (error) {
+    // Another push answered this mutation first (it applied it, or refused it): that answer stands.
+    if (error instanceof AlongsideRefused) return { result: await recordedAnswer(context.principal.userId, context.deviceId, mutation.id), recorded: true };
     if (!(error instanceof HttpProblem)) logger.error('mutation failed', { requestId, field: context.field, error: error as Error });
     const problem = error instanceof HttpProblem ? error : internalProblem();
-    return { id: mutation.id, status: 'rejected', problem: problem.toJSON(requestId) };
+    return { result: { id: mutation.id, status: 'rejected', problem: problem.toJSON(requestId) }, recorded: false };
   }
 }
