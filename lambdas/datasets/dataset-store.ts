@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Alongside, type Refusal, type WriteItem, writeTogether } from '../shared/atomic-writes';
 import { documentClient, tableName } from '../shared/dynamo';
-import type { Origin } from '../sync/feed-entry';
+import type { Origin } from '../shared/sync-contract';
 import { type Page, queryUserItems } from '../shared/user-items';
 import {
   DATASET_COUNT_ENTITY,

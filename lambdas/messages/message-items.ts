@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
-import type { SyncedType } from '../sync/synced-type';
 
 /**
  * A video message is three items. The message itself, `MESSAGE#<id>` / `MESSAGE`, knows who
@@ -99,19 +98,3 @@ export function outgoingOf(item: Record<string, unknown>): OutgoingMessage {
   const slot = outboxSlotSchema.parse(item);
   return { messageId: slot.messageId, recipientId: slot.recipientId, state: slot.state, updatedAt: slot.updatedAt };
 }
-
-export const inboxSyncedType: SyncedType = {
-  type: 'message-in',
-  entity: INBOX_ENTITY,
-  sortPrefix: INBOX_SORT_PREFIX,
-  keyOf: (item) => inboxSlotSchema.parse(item).senderId,
-  viewOf: incomingOf,
-};
-
-export const outboxSyncedType: SyncedType = {
-  type: 'message-out',
-  entity: OUTBOX_ENTITY,
-  sortPrefix: OUTBOX_SORT_PREFIX,
-  keyOf: (item) => outboxSlotSchema.parse(item).recipientId,
-  viewOf: outgoingOf,
-};

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
-import type { SyncedType } from '../sync/synced-type';
 
 /**
  * Playback position of one asset for one user: `USER#<userId>` / `PROGRESS#<assetId>`. Pure
@@ -34,11 +33,3 @@ export function progressEntryFromItem(item: Record<string, unknown>): ProgressEn
   const parsed = progressItemSchema.parse(item);
   return { asset: parsed.assetId, progress: parsed.progress, updatedAt: parsed.updatedAt };
 }
-
-export const progressSyncedType: SyncedType = {
-  type: 'progress',
-  entity: PROGRESS_ENTITY,
-  sortPrefix: PROGRESS_SORT_PREFIX,
-  keyOf: (item) => progressItemSchema.parse(item).assetId,
-  viewOf: progressEntryFromItem,
-};

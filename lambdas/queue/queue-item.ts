@@ -2,7 +2,6 @@ import * as z from 'zod';
 import type { Episode } from '../catalog/episode-store';
 import { holdersIndexKey } from '../catalog/holders-index';
 import { userPartitionKey } from '../shared/keys';
-import type { SyncedType } from '../sync/synced-type';
 
 /**
  * An episode in a user's queue: `USER#<userId>` / `QUEUE#<episodeId>`. Pure item shape and keys.
@@ -90,11 +89,3 @@ export function queueEntryFromItem(item: Record<string, unknown>): QueueEntry {
 /** Queue order: by position, then episode id, so every device sorts the same way. */
 export const compareQueueEntries = (a: Pick<QueueEntry, 'position' | 'episodeId'>, b: Pick<QueueEntry, 'position' | 'episodeId'>): number =>
   a.position - b.position || (a.episodeId < b.episodeId ? -1 : a.episodeId > b.episodeId ? 1 : 0);
-
-export const queueSyncedType: SyncedType = {
-  type: 'queue',
-  entity: QUEUE_ENTITY,
-  sortPrefix: QUEUE_SORT_PREFIX,
-  keyOf: (item) => queueItemSchema.parse(item).episodeId,
-  viewOf: queueEntryFromItem,
-};

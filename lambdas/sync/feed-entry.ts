@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
+import { originSchema } from '../shared/sync-contract';
 
 /**
  * One change in a user's feed: `USER#<userId>` / `FEED#<seq, zero-padded>`. Entries are written
@@ -10,9 +11,8 @@ export const FEED_SORT_PREFIX = 'FEED#';
 /** Wide enough for microsecond timestamps until the year 5138, so string order is number order. */
 const SEQ_DIGITS = 17;
 
-/** Items a device created offline carry this attribute; the feed copies it into their entries. */
-export const originSchema = z.object({ deviceId: z.string(), localId: z.string() });
-export type Origin = z.infer<typeof originSchema>;
+// Items a device created offline carry an origin; the feed copies it into their entries.
+export { type Origin, originSchema } from '../shared/sync-contract';
 
 export const feedEntrySchema = z.object({
   entity: z.literal(FEED_ENTRY_ENTITY),

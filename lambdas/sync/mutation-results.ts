@@ -5,7 +5,7 @@ import { AlongsideRefused, type WriteItem, writeTogether } from '../shared/atomi
 import { documentClient, tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
 import { feedRetentionMs } from './feed-settings';
-import type { MutationResult } from './mutations';
+import type { MutationResult } from '../shared/sync-contract';
 
 /**
  * `USER#<userId>` / `MUTATION#<deviceId>#<mutationId>`: the answer a device's mutation got,

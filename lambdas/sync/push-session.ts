@@ -3,11 +3,13 @@ import { nowIso } from '../shared/clock';
 import { fieldErrors, httpRoute } from '../shared/http';
 import { logger } from '../shared/logger';
 import { HttpProblem, internalProblem } from '../shared/problem';
-import { mutationAppliers } from './mutation-appliers';
 import { answerWrite, recordAnswer, recordedAnswer, storedResults } from './mutation-results';
-import { type Answered, MAX_PUSH_BODY_BYTES, type Mutation, type MutationContext, type MutationResult, mutationSchema, pushBodySchema } from './mutations';
+import { type Answered, type LocalIds, type Mutation, type MutationContext, type MutationResult, mutationSchema } from '../shared/sync-contract';
+import { claimLocalId, findLocalId } from './local-id-store';
+import { MAX_PUSH_BODY_BYTES, pushBodySchema } from './mutations';
 import { pushFaults } from './push-faults';
 import { requireSession, sessionPathSchema } from './session-access';
+import { pushableTypes, syncedTypeNamed } from './synced-types';
 
 /**
  * Applies a device's mutations in order, each on its own: one bad mutation gets a `rejected`
@@ -45,7 +47,8 @@ export const handler = httpRoute(
       const now = nowIso();
       const nowMs = Date.parse(now);
       const answer = (result: MutationResult) => [answerWrite(userId, session.deviceId, mutation.id, result, nowMs)];
-      const { result, recorded } = await applyOne({ principal, deviceId: session.deviceId, now, field, answer }, mutation, requestId);
+      const localIds = localIdsOf(userId, session.deviceId, nowMs);
+      const { result, recorded } = await applyOne({ principal, deviceId: session.deviceId, now, field, answer, localIds }, mutation, requestId);
       pushFaults.afterApply?.(mutation.id);
       // An internal failure is not an answer: the device may send the mutation again.
       const internal = result.status === 'rejected' && result.problem.status >= 500;
@@ -59,10 +62,10 @@ export const handler = httpRoute(
 
 async function applyOne(context: MutationContext, mutation: Mutation, requestId: string): Promise<Answered> {
   try {
-    const apply = Object.hasOwn(mutationAppliers, mutation.type) ? mutationAppliers[mutation.type] : undefined;
+    const apply = syncedTypeNamed(mutation.type)?.apply;
     if (!apply) {
       throw new HttpProblem('validation-failed', `${context.field}.type: unknown type`, {
-        errors: [{ field: `${context.field}.type`, message: `must be one of ${Object.keys(mutationAppliers).join(', ')}` }],
+        errors: [{ field: `${context.field}.type`, message: `must be one of ${pushableTypes.join(', ')}` }],
       });
     }
     return await apply(context, mutation);
@@ -74,3 +77,9 @@ async function applyOne(context: MutationContext, mutation: Mutation, requestId:
     return { result: { id: mutation.id, status: 'rejected', problem: problem.toJSON(requestId) }, recorded: false };
   }
 }
+
+/** The device's local-id mappings, kept as long as the feed's retention window. */
+const localIdsOf = (userId: string, deviceId: string, nowMs: number): LocalIds => ({
+  claim: (localId, type, proposedKey) => claimLocalId(userId, deviceId, localId, type, proposedKey, nowMs),
+  find: (localId) => findLocalId(userId, deviceId, localId),
+});

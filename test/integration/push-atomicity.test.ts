@@ -31,7 +31,8 @@ function pushEvent(userId: string, sessionId: string, mutations: unknown[]): API
     pathParameters: { sessionId },
     body: JSON.stringify({ mutations }),
     isBase64Encoded: false,
-    requestContext: { requestId: `crash-${sessionId}`, authorizer: { jwt: { claims: { sub: userId }, scopes: null } } },
+    // Claims as API Gateway's JWT authorizer hands them on: every one a string.
+    requestContext: { requestId: `crash-${sessionId}`, authorizer: { jwt: { claims: { sub: userId, exp: String(Math.floor(Date.now() / 1000) + 3600) }, scopes: null } } },
   } as unknown as APIGatewayProxyEventV2;
 }
 
