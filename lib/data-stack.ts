@@ -79,6 +79,7 @@ export class PlayheadDataStack extends Stack {
         enforceSSL: true,
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
         visibilityTimeout: 'visibilityTimeoutSeconds' in definition ? Duration.seconds(definition.visibilityTimeoutSeconds) : undefined,
+        retentionPeriod: 'retentionDays' in definition ? Duration.days(definition.retentionDays) : undefined,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       return { name: definition.name, queue, deadLetterQueue };

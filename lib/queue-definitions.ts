@@ -13,6 +13,8 @@ export interface QueueDefinition {
   maxReceiveCount: number;
   /** Seconds a received message stays hidden; a work queue's must outlast its consumer's timeout. */
   visibilityTimeoutSeconds?: number;
+  /** Days a message is kept (SQS's default is 4, its maximum 14). */
+  retentionDays?: number;
 }
 
 /** The work queue the propagation worker both consumes and sends its next pages to. */
@@ -44,6 +46,15 @@ export const queueDefinitions = [
     maxReceiveCount: 5,
     // Six times the worker's timeout, as AWS advises for queues that trigger Lambda.
     visibilityTimeoutSeconds: 6 * 30,
+  },
+  {
+    name: 'stream-poison',
+    urlEnv: 'STREAM_POISON_QUEUE_URL',
+    description:
+      "Stream records the router set aside because part of their work can never succeed (an image that fails its schema, a message SQS refuses, a feed entry DynamoDB refuses), each with its reason, so they hold back no one else's changes; for an operator, nothing consumes it",
+    maxReceiveCount: 5,
+    // As long as SQS keeps anything: a poison record may only be noticed days later.
+    retentionDays: 14,
   },
 ] as const satisfies readonly QueueDefinition[];
 

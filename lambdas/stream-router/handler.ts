@@ -1,5 +1,4 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { queueDefinitions } from '../../lib/queue-definitions';
 import { analyticsEventsFor } from '../events/analytics-events';
 import type { ChangeNotice } from '../events/change-notices';
@@ -8,34 +7,45 @@ import { notificationFor, notifiedUserOf } from '../events/message-notifications
 import { propagationJobFor } from '../events/propagation-jobs';
 import { infoPacketFor } from '../messages/info-packet';
 import { type CapacityTally, newTally, withCapacityTally } from '../shared/capacity-meter';
+import { mapConcurrently } from '../shared/concurrency';
 import { requireEnv } from '../shared/config';
 import { logger } from '../shared/logger';
-import { sqsClient } from '../shared/sqs';
+import { isPermanentError } from '../shared/permanent-errors';
 import { appendChangesToFeed } from '../sync/feed-writer';
+import { type Outgoing, sendAll } from './outbox';
 
 const queueUrl = Object.fromEntries(queueDefinitions.map((q) => [q.name, requireEnv(q.urlEnv)])) as Record<(typeof queueDefinitions)[number]['name'], string>;
 
-/** SendMessageBatch takes at most ten entries… */
-const SQS_BATCH_SIZE = 10;
-/** …of at most 256 KiB together (with room for the request's own framing). */
-const SQS_BATCH_BYTES = 240 * 1024;
+/** Info packets read at once; each is two small queries of one user's partition. */
+const PACKET_READS_IN_FLIGHT = 8;
+/** A poison report carries the whole stream record up to this size, enough to replay it by hand. */
+const REPORTED_RECORD_BYTES = 64 * 1024;
 
-interface Outgoing {
+/** The part of a record's work that can never succeed, and why. */
+interface Refusal {
   changeIndex: number;
-  body: unknown;
+  stage: 'read' | 'feed' | 'changes' | 'analytics' | 'propagation' | 'notifications';
+  reason: string;
+  /** The message a queue refused, when it was one. */
+  message?: unknown;
 }
 
 /**
  * Turns the table's stream into the change feed and the queues. Everything comes from
  * committed changes only, so a write and what follows from it can never disagree.
  *
- * Order of work: first the feed (numbered per user, in stream order), then the `changes`
- * notices for the entries written, then the analytics events, the propagation jobs (an
+ * Order of work: first the feed (numbered per user, in stream order), then, all at once, the
+ * `changes` notices for the entries written, the analytics events, the propagation jobs (an
  * edited catalog item whose copies must be refreshed) and the info packets of users whose
- * video messages changed (`notifications`). On any failure it reports the
- * first change not fully handled; the event source retries from there, the feed recognises
- * changes it already numbered, and the stable `eventId` lets analytics consumers drop the few
- * events that are sent again.
+ * video messages changed (`notifications`).
+ *
+ * Two kinds of failure, handled apart. Work that can never succeed for one record (an image
+ * that fails its schema, a message SQS refuses, a feed entry DynamoDB refuses) is poison: it is
+ * logged and put on the `stream-poison` queue with its reason, and the batch goes on, so one
+ * user's bad record never holds back anyone else's changes. Anything that may pass (throttling,
+ * a service fault, the network) reports the first change not fully handled; the event source
+ * retries from there, the feed recognises changes it already numbered, and the stable
+ * `eventId` lets analytics consumers drop the few events that are sent again.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const tally = newTally();
@@ -43,74 +53,91 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
 }
 
 async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<DynamoDBBatchResponse> {
+  const started = performance.now();
   const records = event.Records;
-  const changes = records.map(itemChangeOf);
+  const refusals: Refusal[] = [];
+  const changes = records.map((record, changeIndex) => readChange(record, changeIndex, refusals));
+
   const feed = await appendChangesToFeed(changes);
+  refusals.push(...feed.refused.map(({ changeIndex, error }) => ({ changeIndex, stage: 'feed' as const, reason: describe(error) })));
   let firstFailure = feed.firstFailure;
 
   // Notices for every entry written, even past a failure: a redelivered change is not numbered again, so its notice would never go out.
   const notices: Outgoing[] = feed.written.map((w) => ({
+    queueUrl: queueUrl.changes,
     changeIndex: w.changeIndex,
     body: { userId: w.userId, seq: w.entry.seq, type: w.entry.type, key: w.entry.key, op: w.entry.op } satisfies ChangeNotice,
   }));
-  const noticeFailure = await sendAll(queueUrl.changes, notices);
-  if (noticeFailure !== undefined) logger.error('change notices not sent', { changeIndex: noticeFailure });
-
-  const analytics = messagesFor(changes, firstFailure, analyticsEventsFor);
-  const jobs = messagesFor(changes, firstFailure, (change) => {
+  const analytics = messagesFor(changes, firstFailure, queueUrl.analytics, 'analytics', analyticsEventsFor, refusals);
+  const jobs = messagesFor(changes, firstFailure, queueUrl.propagation, 'propagation', (change) => {
     const job = propagationJobFor(change);
     return job === undefined ? [] : [job];
-  });
-  firstFailure = Math.min(firstFailure, analytics.firstFailure, jobs.firstFailure);
-  const notifications = await notificationsFor(changes, firstFailure);
+  }, refusals);
+  const notifications = await notificationsFor(changes, firstFailure, refusals);
   firstFailure = Math.min(firstFailure, notifications.firstFailure);
-  for (const [url, outgoing] of [
-    [queueUrl.analytics, analytics.outgoing],
-    [queueUrl.propagation, jobs.outgoing],
-    [queueUrl.notifications, notifications.outgoing],
-  ] as const) {
-    const failure = await sendAll(
-      url,
-      outgoing.filter((o) => o.changeIndex < firstFailure),
-    );
-    if (failure !== undefined) firstFailure = Math.min(firstFailure, failure);
-  }
+
+  const sent = await sendAll([...notices, ...[...analytics, ...jobs, ...notifications.outgoing].filter((o) => o.changeIndex < firstFailure)]);
+  if (sent.failedAt !== undefined) firstFailure = Math.min(firstFailure, sent.failedAt);
+  for (const { message, reason } of sent.refused) refusals.push({ changeIndex: message.changeIndex, stage: stageOfQueue(message.queueUrl), reason, message: message.body });
+
+  const reported = await reportPoison(records, refusals);
+  if (reported.failedAt !== undefined) firstFailure = Math.min(firstFailure, reported.failedAt);
 
   const failed = records[firstFailure]?.dynamodb?.SequenceNumber;
   logger.info('stream batch', {
     records: records.length,
     feedEntries: feed.written.length,
-    events: analytics.outgoing.length,
-    propagationJobs: jobs.outgoing.length,
+    feedUsers: new Set(feed.written.map((w) => w.userId)).size,
+    events: analytics.length,
+    propagationJobs: jobs.length,
     notifications: notifications.outgoing.length,
+    poison: refusals.length,
     failedAt: failed,
     dynamoReadUnits: tally.readUnits,
     dynamoWriteUnits: tally.writeUnits,
     dynamoRequests: tally.requests,
+    queueRequests: sent.requests + reported.requests,
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
   });
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
 }
 
-/** Messages that follow from each change, up to the first change not handled. */
-function messagesFor(changes: ItemChange[], until: number, bodiesOf: (change: ItemChange) => readonly unknown[]): { outgoing: Outgoing[]; firstFailure: number } {
+/** A record the stream cannot have produced reads as a change of nothing, which every step ignores. */
+function readChange(record: DynamoDBRecord, changeIndex: number, refusals: Refusal[]): ItemChange {
+  try {
+    return itemChangeOf(record);
+  } catch (error) {
+    refusals.push({ changeIndex, stage: 'read', reason: describe(error) });
+    return { changeId: record.eventID ?? String(changeIndex), streamSeq: '0', occurredAt: new Date().toISOString(), keys: {}, oldImage: undefined, newImage: undefined };
+  }
+}
+
+/** Messages that follow from each change, up to the first change not handled; a change whose image does not fit its schema is refused. */
+function messagesFor(
+  changes: ItemChange[],
+  until: number,
+  url: string,
+  stage: Refusal['stage'],
+  bodiesOf: (change: ItemChange) => readonly unknown[],
+  refusals: Refusal[],
+): Outgoing[] {
   const outgoing: Outgoing[] = [];
   for (const [changeIndex, change] of changes.entries()) {
     if (changeIndex >= until) break;
     try {
-      for (const body of bodiesOf(change)) outgoing.push({ changeIndex, body });
+      for (const body of bodiesOf(change)) outgoing.push({ queueUrl: url, changeIndex, body });
     } catch (error) {
-      logger.error('stream record does not match its entity schema', { eventId: change.changeId, error: error as Error });
-      return { outgoing, firstFailure: changeIndex };
+      refusals.push({ changeIndex, stage, reason: `the image does not match its entity schema: ${describe(error)}` });
     }
   }
-  return { outgoing, firstFailure: changes.length };
+  return outgoing;
 }
 
 /**
  * One info packet per user whose messages changed in the batch, read after the batch's
  * changes (so it shows all of them) and attached to that user's last change in it.
  */
-async function notificationsFor(changes: ItemChange[], until: number): Promise<{ outgoing: Outgoing[]; firstFailure: number }> {
+async function notificationsFor(changes: ItemChange[], until: number, refusals: Refusal[]): Promise<{ outgoing: Outgoing[]; firstFailure: number }> {
   const firstChangeOf = new Map<string, number>();
   const lastChangeOf = new Map<string, number>();
   changes.slice(0, until).forEach((change, index) => {
@@ -119,53 +146,61 @@ async function notificationsFor(changes: ItemChange[], until: number): Promise<{
     if (!firstChangeOf.has(userId)) firstChangeOf.set(userId, index);
     lastChangeOf.set(userId, index);
   });
-  const outgoing: Outgoing[] = [];
   const now = new Date().toISOString();
-  for (const [userId, changeIndex] of lastChangeOf) {
+  let firstFailure = changes.length;
+  const outgoing = await mapConcurrently([...lastChangeOf], PACKET_READS_IN_FLIGHT, async ([userId, changeIndex]): Promise<Outgoing | undefined> => {
     try {
-      outgoing.push({ changeIndex, body: notificationFor(userId, await infoPacketFor(userId, now)) });
+      return { queueUrl: queueUrl.notifications, changeIndex, body: notificationFor(userId, await infoPacketFor(userId, now)) };
     } catch (error) {
-      logger.error('info packet not read', { userId, error: error as Error });
+      if (isPermanentError(error)) {
+        refusals.push({ changeIndex, stage: 'notifications', reason: `the info packet cannot be read: ${describe(error)}` });
+        return undefined;
+      }
+      logger.error('info packet not read; the batch is retried from the user\'s first change', { userId, error: error as Error });
       // Retry from this user's first change in the batch; packets attached to earlier changes still go.
-      const failedAt = firstChangeOf.get(userId) ?? changeIndex;
-      return { outgoing: outgoing.filter((o) => o.changeIndex < failedAt), firstFailure: failedAt };
+      firstFailure = Math.min(firstFailure, firstChangeOf.get(userId) ?? changeIndex);
+      return undefined;
     }
-  }
-  return { outgoing, firstFailure: changes.length };
+  });
+  return { outgoing: outgoing.filter((o): o is Outgoing => o !== undefined), firstFailure };
 }
 
-/** Sends in order, in batches of at most ten messages and SQS_BATCH_BYTES; returns the lowest change index not delivered, if any. */
-async function sendAll(url: string, outgoing: Outgoing[]): Promise<number | undefined> {
-  let chunk: Outgoing[] = [];
-  let bytes = 0;
-  for (const message of [...outgoing, undefined]) {
-    const size = message === undefined ? 0 : Buffer.byteLength(JSON.stringify(message.body));
-    if (chunk.length > 0 && (message === undefined || chunk.length === SQS_BATCH_SIZE || bytes + size > SQS_BATCH_BYTES)) {
-      const failedIndex = await sendChunk(url, chunk);
-      if (failedIndex !== undefined) return failedIndex;
-      chunk = [];
-      bytes = 0;
-    }
-    if (message !== undefined) {
-      chunk.push(message);
-      bytes += size;
-    }
-  }
-  return undefined;
+function stageOfQueue(url: string): Refusal['stage'] {
+  if (url === queueUrl.changes) return 'changes';
+  if (url === queueUrl.analytics) return 'analytics';
+  if (url === queueUrl.propagation) return 'propagation';
+  return 'notifications';
 }
 
-async function sendChunk(url: string, chunk: Outgoing[]): Promise<number | undefined> {
-  const firstInChunk = chunk[0]?.changeIndex ?? 0;
-  try {
-    const output = await sqsClient.send(
-      new SendMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((o, i) => ({ Id: String(i), MessageBody: JSON.stringify(o.body) })) }),
-    );
-    const failedIds = (output.Failed ?? []).map((f) => Number(f.Id));
-    if (failedIds.length === 0) return undefined;
-    logger.warn('messages not accepted', { queueUrl: url, failed: output.Failed });
-    return Math.min(...failedIds.map((id) => chunk[id]?.changeIndex ?? firstInChunk));
-  } catch (error) {
-    logger.error('message batch failed', { queueUrl: url, error: error as Error });
-    return firstInChunk;
-  }
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/**
+ * Logs each refusal with what finds the record again (its keys, stream sequence number and
+ * event id) and puts it on the `stream-poison` queue. A report that could not be sent keeps
+ * the record in the batch (retried), so a poison record is never dropped unseen.
+ */
+async function reportPoison(records: readonly DynamoDBRecord[], refusals: readonly Refusal[]): Promise<{ failedAt: number | undefined; requests: number }> {
+  if (refusals.length === 0) return { failedAt: undefined, requests: 0 };
+  const reports: Outgoing[] = refusals.map((refusal) => {
+    const record = records[refusal.changeIndex];
+    const found = { eventID: record?.eventID, sequenceNumber: record?.dynamodb?.SequenceNumber, keys: record?.dynamodb?.Keys };
+    logger.error('stream record set aside', { stage: refusal.stage, reason: refusal.reason, ...found });
+    const whole = record !== undefined && Buffer.byteLength(JSON.stringify(record)) <= REPORTED_RECORD_BYTES;
+    return {
+      queueUrl: queueUrl['stream-poison'],
+      changeIndex: refusal.changeIndex,
+      body: {
+        stage: refusal.stage,
+        reason: refusal.reason,
+        ...found,
+        eventSourceARN: record?.eventSourceARN,
+        ...(refusal.message !== undefined ? { message: refusal.message } : {}),
+        ...(whole ? { record } : {}),
+      },
+    };
+  });
+  const sent = await sendAll(reports);
+  // A report SQS refuses too is in the log above; holding the batch for it would stall the stream again.
+  for (const { message, reason } of sent.refused) logger.error('poison report refused', { changeIndex: message.changeIndex, reason });
+  return { failedAt: sent.failedAt, requests: sent.requests };
 }

@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import type { ItemChange } from '../events/item-change';
 import { userIdOfPartitionKey } from '../shared/keys';
+import { isPermanentError } from '../shared/permanent-errors';
 import { logger } from '../shared/logger';
 import { type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
 import { feedRetentionMs } from './feed-settings';
@@ -35,6 +37,12 @@ export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<
   };
 }
 
+/** A change whose entry can never be written (its image does not match its type, or DynamoDB refuses the entry). */
+export interface FeedRefusal {
+  changeIndex: number;
+  error: unknown;
+}
+
 /**
  * Numbers the changes of each user in stream order and appends them to the user's feed.
  *
@@ -45,20 +53,24 @@ export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<
  * never later find an entry below n. A redelivered change is recognised by its stream sequence
  * number and not numbered twice. docs/SYNC.md has the whole argument.
  *
- * Users are independent, so they are processed in parallel. Returns the entries written and the
- * index of the first change whose entry could not be written (changes.length when none).
+ * Users are independent, so they are processed in parallel. A change that can never be
+ * written is refused and skipped, so it holds back neither its user's later changes nor anyone
+ * else's; a failure that may pass (throttling, a service fault, a lost race on the condition)
+ * stops its user there, and `firstFailure` is the lowest such change (changes.length when
+ * none), from which the event source delivers the batch again.
  */
-export async function appendChangesToFeed(changes: ItemChange[], now: () => number = Date.now): Promise<{ written: FeedWrite[]; firstFailure: number }> {
+export async function appendChangesToFeed(
+  changes: ItemChange[],
+  now: () => number = Date.now,
+): Promise<{ written: FeedWrite[]; firstFailure: number; refused: FeedRefusal[] }> {
   const byUser = new Map<string, { changeIndex: number; entry: Omit<FeedEntry, 'entity' | 'seq'> }[]>();
-  let unreadable = changes.length;
+  const refused: FeedRefusal[] = [];
   changes.forEach((change, changeIndex) => {
     let wanted: ReturnType<typeof feedEntryFor>;
     try {
       wanted = feedEntryFor(change);
     } catch (error) {
-      // An image that does not match its type: reported at its own index, so retries and the failure destination deal with this change, not its neighbours.
-      logger.error('change does not match its synced type', { changeId: change.changeId, error: error as Error });
-      unreadable = Math.min(unreadable, changeIndex);
+      refused.push({ changeIndex, error });
       return;
     }
     if (!wanted) return;
@@ -68,34 +80,48 @@ export async function appendChangesToFeed(changes: ItemChange[], now: () => numb
   });
 
   const written: FeedWrite[] = [];
-  let firstFailure = unreadable;
+  let firstFailure = changes.length;
   await Promise.all(
     [...byUser].map(async ([userId, pending]) => {
-      let index = 0;
+      let last: FeedEntry | undefined;
       try {
-        const last = await lastFeedEntry(userId);
-        let lastSeq = last?.seq;
-        let lastStreamSeq = last?.streamSeq;
-        for (; index < pending.length; index++) {
-          const { changeIndex, entry } = pending[index] as (typeof pending)[number];
-          if (changeIndex > unreadable) break;
-          if (!streamSeqAfter(entry.streamSeq, lastStreamSeq)) continue;
-          const seq = nextSeq(lastSeq, now());
-          const full = { ...entry, seq };
-          await appendFeedEntry(userId, full, Math.ceil((now() + feedRetentionMs) / 1000));
-          written.push({ changeIndex, userId, entry: full });
-          lastSeq = seq;
-          lastStreamSeq = entry.streamSeq;
-        }
+        last = await lastFeedEntry(userId);
       } catch (error) {
-        const failedAt = pending[index]?.changeIndex ?? pending[0]?.changeIndex ?? 0;
-        logger.error('feed entry not written', { changeIndex: failedAt, error: error as Error });
-        firstFailure = Math.min(firstFailure, failedAt);
+        // An unreadable newest entry would fail every change of this user, now and on every retry.
+        if (!isPermanent(error)) return fail(pending[0]?.changeIndex ?? 0, error);
+        refused.push(...pending.map(({ changeIndex }) => ({ changeIndex, error })));
+        return;
+      }
+      let lastSeq = last?.seq;
+      let lastStreamSeq = last?.streamSeq;
+      for (const { changeIndex, entry } of pending) {
+        if (!streamSeqAfter(entry.streamSeq, lastStreamSeq)) continue;
+        const seq = nextSeq(lastSeq, now());
+        const full = { ...entry, seq };
+        try {
+          await appendFeedEntry(userId, full, Math.ceil((now() + feedRetentionMs) / 1000));
+        } catch (error) {
+          if (!isPermanent(error)) return fail(changeIndex, error);
+          // Nothing was written under `seq`, so the next change takes it: numbers stay dense.
+          refused.push({ changeIndex, error });
+          continue;
+        }
+        written.push({ changeIndex, userId, entry: full });
+        lastSeq = seq;
+        lastStreamSeq = entry.streamSeq;
       }
     }),
   );
-  return { written, firstFailure };
+  return { written, firstFailure, refused: refused.sort((a, b) => a.changeIndex - b.changeIndex) };
+
+  function fail(changeIndex: number, error: unknown): void {
+    logger.error('feed entry not written; the batch is retried from here', { changeIndex, error: error as Error });
+    firstFailure = Math.min(firstFailure, changeIndex);
+  }
 }
+
+/** A schema error in what the table holds, or DynamoDB refusing this very request. */
+const isPermanent = (error: unknown): boolean => error instanceof z.ZodError || isPermanentError(error);
 
 function originOf(image: Record<string, unknown>): { origin?: FeedEntry['origin'] } {
   const parsed = originSchema.safeParse(image.origin);

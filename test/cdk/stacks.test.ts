@@ -130,9 +130,10 @@ describe('data stack: queues', () => {
     expect(resources[dlqLogicalId]?.Properties?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
   });
 
-  it('keeps stream router failures for 14 days', () => {
-    const props = resourcesOf(dataTemplate)[logicalIdOf(data.failureQueue)]?.Properties;
-    expect(props?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  it('keeps stream router failures and the records it sets aside (stream-poison) for 14 days', () => {
+    const resources = resourcesOf(dataTemplate);
+    expect(resources[logicalIdOf(data.failureQueue)]?.Properties?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(resources[logicalIdOf(data.queues['stream-poison'])]?.Properties?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
   });
 
   it('encrypts every queue, refuses non-TLS access to each, and retains them', () => {
@@ -328,7 +329,7 @@ describe('API stack: stream router', () => {
     const sendTargets = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).flatMap((s) => s.Resource);
     for (const name of consumers.streamRouter.sendsTo) {
       const definition = queueDefinitions.find((d) => d.name === name);
-      const logical = new RegExp(name.charAt(0).toUpperCase() + name.slice(1));
+      const logical = new RegExp(name.replace(/(^|-)(.)/g, (_, _dash: string, c: string) => c.toUpperCase()));
       expect(env[definition?.urlEnv ?? '']).toEqual({ 'Fn::ImportValue': expect.stringMatching(logical) });
       expect(sendTargets).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(new RegExp(`${logical.source}.*Arn`)) });
     }
