@@ -94,7 +94,7 @@ export const routes = [
 
 /** Functions that are not HTTP routes (event consumers). */
 export const consumers = {
-  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', table: 'readwrite', sendsTo: ['analytics', 'changes', 'propagation', 'notifications'] },
+  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', table: 'readwrite', sendsTo: ['analytics', 'changes', 'propagation', 'notifications', 'stream-poison'] },
   /** Confirms message uploads from the media bucket's Object Created events (EventBridge). */
   uploadConfirmer: { id: 'UploadConfirmer', entry: 'lambdas/messages/upload-events.ts', table: 'readwrite', media: 'readwrite' },
   /** Refreshes the copies of an edited catalog item; sends itself the next page of holders. */
