@@ -23,13 +23,19 @@ if (!userId || extra.length > 0) {
   process.exit(2);
 }
 const ttl = parsed.values.ttl;
-const key = await loadOrCreateSigningKey(stateFiles(process.env.PLAYHEAD_STATE_DIR || defaultStateDir).signingKey);
-const token = await mintToken(key, {
-  userId,
-  scopes: parsed.values.scope?.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean),
-  country: parsed.values.country?.toUpperCase(),
-  ttl: ttl !== undefined && /^\d+$/.test(ttl) ? Number(ttl) : ttl,
-  issuer: LOCAL_ISSUER,
-  audience: LOCAL_AUDIENCE,
-});
-process.stdout.write(`${token}\n`);
+try {
+  const key = await loadOrCreateSigningKey(stateFiles(process.env.PLAYHEAD_STATE_DIR || defaultStateDir).signingKey);
+  const token = await mintToken(key, {
+    userId,
+    scopes: parsed.values.scope?.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean),
+    country: parsed.values.country?.toUpperCase(),
+    ttl: ttl !== undefined && /^\d+$/.test(ttl) ? Number(ttl) : ttl,
+    issuer: LOCAL_ISSUER,
+    audience: LOCAL_AUDIENCE,
+  });
+  process.stdout.write(`${token}\n`);
+} catch (error) {
+  // A damaged key file or a lifetime too long: one line saying what to do, not a stack.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

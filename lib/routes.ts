@@ -101,21 +101,35 @@ export const consumers = {
   propagationWorker: { id: 'PropagationWorker', entry: 'lambdas/propagation/handler.ts', table: 'readwrite', sendsTo: ['propagation'], consumes: 'propagation' },
 } as const;
 
-/** Matches a concrete request path against a route's template; returns the path parameters. */
+/** A parameter segment that is not percent-encoded UTF-8 (`%ZZ`, `%`, `%E0%A4%A`): a bad request, not an unknown route. */
+export class MalformedPathParameter extends Error {
+  constructor(readonly parameter: string) {
+    super(`path parameter ${parameter} is not valid percent-encoded UTF-8`);
+    this.name = 'MalformedPathParameter';
+  }
+}
+
+/**
+ * Matches a concrete request path against a route's template; returns the path parameters
+ * (in a map without a prototype, so no parameter name can reach Object.prototype), or throws
+ * MalformedPathParameter when the path has the route's shape but a parameter does not decode.
+ */
 export function matchPath(template: string, path: string): Record<string, string> | undefined {
   const want = template.split('/');
   const got = path.split('/');
   if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const g = got[i] as string;
-    if (w.startsWith('{') && w.endsWith('}')) {
-      if (g === '') return undefined;
-      params[w.slice(1, -1)] = decodeURIComponent(g);
-    } else if (w !== g) {
-      return undefined;
+  const isParameter = (segment: string) => segment.startsWith('{') && segment.endsWith('}');
+  // The shape first: a segment of some other route's shape says nothing about this one's parameters.
+  if (want.some((w, i) => (isParameter(w) ? got[i] === '' : w !== got[i]))) return undefined;
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  want.forEach((w, i) => {
+    if (!isParameter(w)) return;
+    const name = w.slice(1, -1);
+    try {
+      params[name] = decodeURIComponent(got[i] as string);
+    } catch {
+      throw new MalformedPathParameter(name);
     }
-  }
+  });
   return params;
 }

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, maxHeaderSize, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
-import { matchPath, type RouteDefinition } from '../lib/routes';
-import { HttpProblem, type ProblemSlug } from '../lambdas/shared/problem';
+import { MalformedPathParameter, matchPath, type RouteDefinition } from '../lib/routes';
+import { userIdSchema } from '../lambdas/shared/ids';
+import { HttpProblem, type ProblemSlug, validationProblem } from '../lambdas/shared/problem';
 import { problemResponse } from '../lambdas/shared/http';
+import { nowInSeconds, tokenTimesProblem } from '../lambdas/shared/principal';
 import { repoRoot } from './paths';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** API Gateway HTTP APIs accept request bodies up to 10 MB. */
 const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
+/** How long the rest of a refused oversized request is read and dropped before the socket goes. */
+const REFUSED_REQUEST_DRAIN_MS = 2000;
 
 export interface GatewayOptions {
   routes: readonly RouteDefinition[];
@@ -47,38 +52,59 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
   const jwks = createLocalJWKSet({ keys: [options.publicJwk] });
 
   async function authorize(req: IncomingMessage): Promise<{ claims: Record<string, string>; scopes: string[] }> {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+    // Node keeps only the first of repeated Authorization headers; which token counts must not depend on that.
+    const headers = req.headersDistinct.authorization ?? [];
+    if (headers.length > 1) throw new HttpProblem('unauthorized', 'Send one Authorization header, not several.');
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(headers[0] ?? '');
     if (!match?.[1]) throw new HttpProblem('unauthorized', 'Send a bearer token in the Authorization header.');
+    let payload: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(match[1], jwks, {
+      ({ payload } = await jwtVerify(match[1], jwks, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['ES256'],
         requiredClaims: ['sub', 'exp'],
-      });
-      return { claims: stringifyClaims(payload), scopes: scopesOf(payload) };
+      }));
     } catch {
       throw new HttpProblem('unauthorized', 'The bearer token is missing, expired or not valid for this API.');
     }
+    // jose checks the signature and that times are numbers, not that the signed claims make sense.
+    if (!userIdSchema.safeParse(payload.sub).success) throw new HttpProblem('unauthorized', 'The token\'s sub is not a user id.');
+    const timesProblem = tokenTimesProblem(payload, nowInSeconds());
+    if (timesProblem !== undefined) throw new HttpProblem('unauthorized', `The token's times make no sense: ${timesProblem}.`);
+    return { claims: stringifyClaims(payload), scopes: scopesOf(payload) };
   }
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => send(res, problemResponse(error, 'gateway')));
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseUnparsed(error, socket));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      send(res, problemResponse(validationProblem([{ field: 'path', message: 'is not a valid request target' }]), requestId));
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [options.publicJwk] }));
       return;
     }
-    const candidates = loaded.map((l) => ({ ...l, params: matchPath(l.route.path, url.pathname) })).filter((c) => c.params !== undefined);
+    const candidates = loaded.flatMap((l) => {
+      const match = routeMatch(l.route.path, url.pathname);
+      return match === undefined ? [] : [{ ...l, ...match }];
+    });
     const hit = candidates.find((c) => c.route.method === req.method);
     if (!hit) {
       const slug: ProblemSlug = candidates.length > 0 ? 'method-not-allowed' : 'route-not-found';
       send(res, problemResponse(new HttpProblem(slug, `${req.method} ${url.pathname}`), requestId));
+      return;
+    }
+    if (hit.malformed !== undefined) {
+      send(res, problemResponse(validationProblem([{ field: `path.${hit.malformed}`, message: 'is not valid percent-encoded UTF-8' }]), requestId));
       return;
     }
     const body = await readBody(req);
@@ -95,7 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
         return;
       }
     }
-    const event = toEvent(req, url, hit.route, hit.params ?? {}, body, requestId, authorizer);
+    const event = toEvent(req, url, hit.route, hit.params, body, requestId, authorizer);
     send(res, await hit.handler(event, lambdaContext(hit.route, requestId)));
   }
 
@@ -103,6 +129,51 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { server, url: `http://127.0.0.1:${port}` };
+}
+
+function routeMatch(template: string, pathname: string): { params: Record<string, string>; malformed?: string } | undefined {
+  try {
+    const params = matchPath(template, pathname);
+    return params === undefined ? undefined : { params };
+  } catch (error) {
+    if (error instanceof MalformedPathParameter) return { params: {}, malformed: error.parameter };
+    throw error;
+  }
+}
+
+const refusedSockets = new WeakSet<Duplex>();
+
+/**
+ * Node's parser gave up on a request (headers over its limit, or not HTTP), so no route runs;
+ * Node's own answer would be a bare status line. This one is problem+json like every other
+ * error, followed by a close, since the next request's start cannot be found. The socket is
+ * not destroyed at once: with the rest of a large request unread, the kernel would answer with
+ * a reset that can overtake the response at the client. Node keeps feeding the dead parser,
+ * which reads (and drops) the rest and calls this again for each chunk.
+ */
+function refuseUnparsed(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (refusedSockets.has(socket)) return;
+  refusedSockets.add(socket);
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new HttpProblem('headers-too-large', `The request line and headers are over ${maxHeaderSize} bytes.`, {
+          errors: [{ field: 'header', message: `the request line and headers must be at most ${maxHeaderSize} bytes together` }],
+        })
+      : validationProblem([{ field: 'header', message: 'the request is not valid HTTP/1.1' }]);
+  const result = problemResponse(problem, randomUUID());
+  const body = Buffer.from(result.body ?? '', 'utf8');
+  const status = result.statusCode ?? 400;
+  const headers = Object.entries({ ...(result.headers as Record<string, string>), 'content-length': String(body.length), connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headers}\r\n`, 'latin1'), body]));
+  const timer = setTimeout(() => socket.destroy(), REFUSED_REQUEST_DRAIN_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
@@ -149,11 +220,16 @@ function toEvent(
   requestId: string,
   authorizer: { jwt: { claims: Record<string, string>; scopes: string[] } } | undefined,
 ): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  // Without prototypes: `__proto__` or `constructor` from a client is a name like any other,
+  // which the route's strict schema then refuses, instead of vanishing or reading Object's.
+  // From the raw lines, since req.headers has a prototype too; repeats joined as API Gateway joins them.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] as string).toLowerCase();
+    const value = req.rawHeaders[i + 1] as string;
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
-  const query: Record<string, string> = {};
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();

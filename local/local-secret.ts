@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readStateFile, writeStateFile } from './state-file';
+
+/** 32 random bytes in base64url, as every secret this module makes. */
+const SECRET_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /** A random secret made on first start and kept under .playhead/, as Secrets Manager keeps it in AWS. */
 export function loadOrCreateSecret(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const text = readStateFile(file);
+  if (text !== undefined) {
+    const secret = text.trim();
+    // Written whole or not at all: a secret of another shape was edited or cut short by an older writer.
+    if (!SECRET_FORMAT.test(secret)) {
+      throw new Error(
+        `the feed cursor secret ${file} is damaged (not 43 base64url characters). Delete it to make a new secret at the next start; cursors handed out before stop verifying (a device sending one gets a 400 and must sync again without a cursor).`,
+      );
+    }
+    return secret;
+  }
   const secret = randomBytes(32).toString('base64url');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  writeStateFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,7 @@ import { startGateway } from './gateway';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey } from './local-auth';
 import { repoRoot, stateFiles } from './paths';
 import { loadOrCreateSecret } from './local-secret';
+import { writeStateFile } from './state-file';
 import { ensureTable, provisionMessaging } from './provision';
 import { QueueConsumer } from './queue-consumer';
 import { StreamPoller } from './stream-poller';
@@ -183,7 +184,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bucketName,
       queues,
     };
-    writeFileSync(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
+    // Tools and tests read it as soon as it exists: it must never be seen half-written.
+    writeStateFile(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);
     return { endpoints, stop };
   } catch (error) {
     await stop();

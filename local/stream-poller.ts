@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
@@ -10,6 +9,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { readStateFile, writeStateFile } from './state-file';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined | void>;
 
@@ -41,15 +41,17 @@ interface ShardState {
  */
 export class StreamPoller {
   private readonly shards = new Map<string, ShardState>();
+  /** Every stream's positions as the file holds them (other tables' streams kept as they are). */
+  private readonly checkpointFile: Record<string, Record<string, string>>;
   private readonly checkpoints: Record<string, string>;
   private running = false;
   private loop: Promise<void> | undefined;
   private lastDescribe = 0;
 
   constructor(private readonly options: StreamPollerOptions) {
-    this.checkpoints = existsSync(options.checkpointFile)
-      ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, Record<string, string>>)[options.streamArn] ?? {}
-      : {};
+    this.checkpointFile = readCheckpoints(options.checkpointFile, options.log);
+    this.checkpoints = this.checkpointFile[options.streamArn] ?? {};
+    this.checkpointFile[options.streamArn] = this.checkpoints;
   }
 
   start(): void {
@@ -203,12 +205,35 @@ export class StreamPoller {
   private saveCheckpoint(shardId: string, state: ShardState): void {
     if (!state.lastSequence) return;
     this.checkpoints[shardId] = state.lastSequence;
-    const all = existsSync(this.options.checkpointFile)
-      ? (JSON.parse(readFileSync(this.options.checkpointFile, 'utf8')) as Record<string, Record<string, string>>)
-      : {};
-    all[this.options.streamArn] = this.checkpoints;
-    writeFileSync(this.options.checkpointFile, JSON.stringify(all));
+    writeStateFile(this.options.checkpointFile, JSON.stringify(this.checkpointFile));
   }
+}
+
+/**
+ * The positions saved by an earlier run. Saves are atomic, so a damaged file comes from an edit
+ * or an older writer killed halfway; starting anyway from the oldest record still in each
+ * shard (TRIM_HORIZON) loses nothing and is safe: the stream router recognises changes already
+ * in the feed by their sequence numbers and skips them (docs/SYNC.md, "Redelivery does not
+ * renumber"), propagation refreshes are conditional, and only analytics events and message
+ * pushes may go out again (analytics consumers drop repeats by eventId).
+ */
+function readCheckpoints(file: string, log: StreamPollerOptions['log']): Record<string, Record<string, string>> {
+  const text = readStateFile(file);
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    parsed = error;
+  }
+  const isPositions = (value: unknown): value is Record<string, string> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !(parsed instanceof Error) && Object.values(parsed).every(isPositions)) {
+    return parsed as Record<string, Record<string, string>>;
+  }
+  const why = parsed instanceof Error ? parsed.message : 'not a map of stream positions';
+  log(`stream checkpoints in ${file} are damaged (${why}); reading every shard from TRIM_HORIZON, where the stream router skips the changes it already handled`);
+  return {};
 }
 
 function orderParentsFirst(shards: Shard[]): Shard[] {

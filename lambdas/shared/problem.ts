@@ -31,6 +31,7 @@ export const problemTypes = {
   'version-mismatch': { status: 412, title: 'The record is not at the version given in If-Match' },
   'body-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'upload-rejected': { status: 422, title: 'The uploaded object does not match what was declared' },
   'progress-out-of-range': { status: 416, title: 'The progress is outside the asset' },
   'internal-error': { status: 500, title: 'Internal error' },

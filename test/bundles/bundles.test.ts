@@ -79,7 +79,7 @@ function apiEvent(routeId: RouteId, options: EventOptions = {}) {
       routeKey,
       stage: '$default',
       http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bundles.test' },
-      ...(options.sub === undefined ? {} : { authorizer: { jwt: { claims: { sub: options.sub }, scopes: options.scopes ?? [] } } }),
+      ...(options.sub === undefined ? {} : { authorizer: { jwt: { claims: { sub: options.sub, exp: String(Math.floor(Date.now() / 1000) + 3600) }, scopes: options.scopes ?? [] } } }),
     },
   };
 }

@@ -110,8 +110,25 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
     const token = await tokenFor(userId, { scopes: ['catalog:write'] });
     const assetId = await createAsset();
     await expectProblem(await call(route.method, `${withId(assetId)}?debug=1`, { token, body: bodyExamples[route.id] }), 400, 'query.debug');
+    // Names an object inherits are parameters like any other, not properties to drop or read.
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      await expectProblem(await call(route.method, `${withId(assetId)}?${name}=1`, { token, body: bodyExamples[route.id] }), 400, `query.${name}`);
+    }
     expect(await itemsOfUser(userId)).toEqual([]);
   });
+
+  const param = route.path.match(/\{(\w+)\}/)?.[1];
+  if (param !== undefined) {
+    it(`answers broken percent-encoding in the path with 400 naming path.${param}`, async () => {
+      const userId = newUserId();
+      const token = await tokenFor(userId, { scopes: ['catalog:write'] });
+      for (const broken of ['%ZZ', '%', '%E0%A4%A', '%C3']) {
+        const path = route.path.replace(`{${param}}`, broken).replace(/\{\w+\}/g, 'settings');
+        await expectProblem(await call(route.method, path, { token, body: bodyExamples[route.id] }), 400, `path.${param}`);
+      }
+      expect(await itemsOfUser(userId)).toEqual([]);
+    });
+  }
 
   it('rejects a body over the limit with 413', async () => {
     const userId = newUserId();
@@ -189,6 +206,9 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
       ['a number where a recipient id belongs', send({ recipientId: 42 }), 400, 'body.recipientId'],
       ['a recipient id with a control character', send({ recipientId: 'a\u0000b' }), 400, 'body.recipientId'],
       ['a recipient id over 256 characters', send({ recipientId: 'r'.repeat(257) }), 400, 'body.recipientId'],
+      ['a recipient id with U+FFFF, which SQS refuses', send({ recipientId: 'x\uffff' }), 400, 'body.recipientId'],
+      ['a recipient id with a lone surrogate', { rawBody: `{"recipientId":"x\\ud800","contentType":"video/mp4","sizeBytes":1000}`, headers: { 'content-type': 'application/json' } }, 400, 'body.recipientId'],
+      ['a recipient id with a newline', send({ recipientId: 'bob\nmallory' }), 400, 'body.recipientId'],
       ['a content type that is not a video type', send({ contentType: 'audio/mpeg' }), 400, 'body.contentType'],
       ['zero bytes', send({ sizeBytes: 0 }), 400, 'body.sizeBytes'],
       ['one byte over the limit', send({ sizeBytes: MAX_MESSAGE_BYTES + 1 }), 400, 'body.sizeBytes'],
@@ -237,6 +257,13 @@ describe('routes that take no body', () => {
       expect((await call('GET', `/v1/watchlist?limit=${limit}`, { token })).status, limit).toBe(400);
     }
     expect((await call('GET', '/v1/watchlist?limit=7', { token })).status).toBe(200);
+  });
+
+  it('a DELETE with ?__proto__=1 is refused and deletes nothing', async () => {
+    const publisher = await tokenFor(newUserId(), { scopes: ['catalog:write'] });
+    const assetId = await createAsset();
+    await expectProblem(await call('DELETE', `/v1/catalog/assets/${assetId}?__proto__=1`, { token: publisher }), 400, 'query.__proto__');
+    expect((await call('GET', `/v1/catalog/assets/${assetId}`, { token: publisher })).json).not.toHaveProperty('deletedAt');
   });
 
   it('401 answers name the Bearer scheme', async () => {

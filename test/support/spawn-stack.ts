@@ -6,16 +6,18 @@ import type { Endpoints } from '../../local/stack';
 export interface SpawnedStack {
   endpoints: Endpoints;
   output: () => string;
+  /** Ends with the exit code, or null when a signal ended the process. */
+  exited: Promise<number | null>;
   /** Sends Ctrl-C (SIGINT) and waits for the process to end. */
   stop(): Promise<number | null>;
 }
 
 /** Runs `npm start`'s entry point as its own process on free ports and the given state dir. */
-export async function spawnStack(stateDir: string): Promise<SpawnedStack> {
+export async function spawnStack(stateDir: string, env: NodeJS.ProcessEnv = {}): Promise<SpawnedStack> {
   rmSync(stateFiles(stateDir).endpoints, { force: true });
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', MESSAGING_PORT: '0', PLAYHEAD_STATE_DIR: stateDir, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', MESSAGING_PORT: '0', PLAYHEAD_STATE_DIR: stateDir, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,6 +36,7 @@ export async function spawnStack(stateDir: string): Promise<SpawnedStack> {
   return {
     endpoints: JSON.parse(readFileSync(file, 'utf8')) as Endpoints,
     output: () => output,
+    exited,
     async stop() {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -13,7 +13,8 @@ function event(claims?: Record<string, string>, scopes?: string[]): APIGatewayPr
     rawQueryString: '',
     headers: {},
     isBase64Encoded: false,
-    requestContext: { requestId: 'req-1', ...(claims ? { authorizer: { jwt: { claims, scopes: scopes ?? null } } } : {}) },
+    // A verified token always carries exp, which API Gateway hands on as text.
+    requestContext: { requestId: 'req-1', ...(claims ? { authorizer: { jwt: { claims: { exp: String(Math.floor(Date.now() / 1000) + 3600), ...claims }, scopes: scopes ?? null } } } : {}) },
   } as unknown as APIGatewayProxyEventV2;
 }
 
