@@ -1,9 +1,12 @@
+import * as z from 'zod';
+
 /**
- * AWS errors that are about one request's own content (an item too large, a value DynamoDB
- * cannot hold, characters SQS refuses): the same request sent again can never succeed.
- * Everything else is not: throttling, a service fault or a network failure passes, a lost
- * race on a condition is retried, and a misconfiguration (missing permission, missing queue)
- * fails every request alike, so it must not be mistaken for one bad record.
+ * Errors that are about one request's own content (an item too large, a value DynamoDB
+ * cannot hold, characters SQS refuses, stored data that fails its schema): the same request
+ * sent again can never succeed. Everything else can: throttling, a service fault or a network
+ * failure passes, a lost race on a condition is retried, and a misconfiguration (missing
+ * permission, missing queue) fails every request alike, so it must not be mistaken for one
+ * bad record.
  */
 const CONTENT_ERRORS = new Set([
   // DynamoDB
@@ -20,6 +23,8 @@ const CONTENT_ERRORS = new Set([
 ]);
 
 export function isPermanentError(error: unknown): boolean {
+  // Stored data that fails its schema reads the same every time.
+  if (error instanceof z.ZodError) return true;
   if (!(error instanceof Error)) return false;
   // SQS's query-protocol codes come prefixed: `AWS.SimpleQueueService.InvalidMessageContents`.
   const name = error.name.split('.').pop() ?? error.name;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { ItemChange } from '../events/item-change';
 import { userIdOfPartitionKey } from '../shared/keys';
 import { isPermanentError } from '../shared/permanent-errors';
@@ -88,7 +87,7 @@ export async function appendChangesToFeed(
         last = await lastFeedEntry(userId);
       } catch (error) {
         // An unreadable newest entry would fail every change of this user, now and on every retry.
-        if (!isPermanent(error)) return fail(pending[0]?.changeIndex ?? 0, error);
+        if (!isPermanentError(error)) return fail(pending[0]?.changeIndex ?? 0, error);
         refused.push(...pending.map(({ changeIndex }) => ({ changeIndex, error })));
         return;
       }
@@ -101,7 +100,7 @@ export async function appendChangesToFeed(
         try {
           await appendFeedEntry(userId, full, Math.ceil((now() + feedRetentionMs) / 1000));
         } catch (error) {
-          if (!isPermanent(error)) return fail(changeIndex, error);
+          if (!isPermanentError(error)) return fail(changeIndex, error);
           // Nothing was written under `seq`, so the next change takes it: numbers stay dense.
           refused.push({ changeIndex, error });
           continue;
@@ -119,9 +118,6 @@ export async function appendChangesToFeed(
     firstFailure = Math.min(firstFailure, changeIndex);
   }
 }
-
-/** A schema error in what the table holds, or DynamoDB refusing this very request. */
-const isPermanent = (error: unknown): boolean => error instanceof z.ZodError || isPermanentError(error);
 
 function originOf(image: Record<string, unknown>): { origin?: FeedEntry['origin'] } {
   const parsed = originSchema.safeParse(image.origin);
