@@ -20,6 +20,7 @@ import { QueueConsumer } from './queue-consumer';
 import { StreamPoller } from './stream-poller';
 import { UploadBridge } from './upload-bridge';
 import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
+import { sqsSafeJson } from '../lambdas/stream-router/sqs-safe-json';
 
 export interface LocalStackOptions {
   stateDir: string;
@@ -127,9 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           streamArn,
           records: records.map((r) => ({ eventID: r.eventID, sequenceNumber: r.dynamodb?.SequenceNumber, keys: r.dynamodb?.Keys })),
         };
-        // SQS refuses U+FFFE and U+FFFF, which JSON.stringify leaves as they are.
-        const safe = JSON.stringify(body).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-        await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: safe }));
+        await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: sqsSafeJson(body) }));
       },
       log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'stream-poller', message, ...details })),
     });

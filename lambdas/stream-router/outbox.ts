@@ -3,6 +3,7 @@ import { mapConcurrently } from '../shared/concurrency';
 import { logger } from '../shared/logger';
 import { isPermanentError } from '../shared/permanent-errors';
 import { sqsClient } from '../shared/sqs';
+import { sqsSafeJson } from './sqs-safe-json';
 
 /** SendMessageBatch takes at most ten entries… */
 const SQS_BATCH_SIZE = 10;
@@ -27,14 +28,6 @@ export interface SendResult {
   /** Messages SQS refused for what they are; sending them again would fail the same way. */
   refused: Array<{ message: Outgoing; reason: string }>;
 }
-
-/**
- * Characters SQS refuses (U+FFFE, U+FFFF) and, for the local emulator, which refuses every
- * character beyond U+FFFF, the surrogates that spell those: written as JSON escapes they read
- * back as the same text, so no value a user can store makes a message undeliverable.
- */
-export const sqsSafeJson = (body: unknown): string =>
-  JSON.stringify(body).replace(/[\uFFFE\uFFFF\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 interface Encoded {
   message: Outgoing;

@@ -10,7 +10,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 const sqsMock = mockClient(SQSClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 let handler: typeof import('../../lambdas/stream-router/handler').handler;
-let sqsSafeJson: typeof import('../../lambdas/stream-router/outbox').sqsSafeJson;
+let sqsSafeJson: typeof import('../../lambdas/stream-router/sqs-safe-json').sqsSafeJson;
 
 const queues = {
   analytics: 'https://sqs.example/analytics',
@@ -28,7 +28,7 @@ beforeAll(async () => {
   process.env.STREAM_POISON_QUEUE_URL = queues.poison;
   process.env.TABLE_NAME ??= 'unit-test-table';
   ({ handler } = await import('../../lambdas/stream-router/handler'));
-  ({ sqsSafeJson } = await import('../../lambdas/stream-router/outbox'));
+  ({ sqsSafeJson } = await import('../../lambdas/stream-router/sqs-safe-json'));
 });
 beforeEach(() => {
   sqsMock.reset();
