@@ -103,10 +103,6 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       send(res, problemResponse(new HttpProblem(slug, `${req.method} ${url.pathname}`), requestId));
       return;
     }
-    if (hit.malformed !== undefined) {
-      send(res, problemResponse(validationProblem([{ field: `path.${hit.malformed}`, message: 'is not valid percent-encoded UTF-8' }]), requestId));
-      return;
-    }
     const body = await readBody(req);
     if (body === undefined) {
       send(res, problemResponse(new HttpProblem('body-too-large', 'The gateway accepts at most 10 MB.'), requestId));
@@ -120,6 +116,11 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
         send(res, problemResponse(error, requestId));
         return;
       }
+    }
+    // After the token, as a handler checks its input only for a verified caller.
+    if (hit.malformed !== undefined) {
+      send(res, problemResponse(validationProblem([{ field: `path.${hit.malformed}`, message: 'is not valid percent-encoded UTF-8' }]), requestId));
+      return;
     }
     const event = toEvent(req, url, hit.route, hit.params, body, requestId, authorizer);
     send(res, await hit.handler(event, lambdaContext(hit.route, requestId)));
@@ -154,7 +155,9 @@ const refusedSockets = new WeakSet<Duplex>();
 function refuseUnparsed(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (refusedSockets.has(socket)) return;
   refusedSockets.add(socket);
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  // As Node's own handler: bytes of an answer already going out on this socket must not be interleaved with ours.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
     socket.destroy();
     return;
   }

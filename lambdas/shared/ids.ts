@@ -16,23 +16,22 @@ export const episodeIdPathSchema = z.strictObject({ episodeId: uuidSchema });
 export const MAX_USER_ID_LENGTH = 256;
 
 /**
- * A user id travels into DynamoDB keys, SQS message bodies (change notices, notifications),
- * presigned S3 keys and log lines, so it may hold only what every one of them takes intact.
- * Refused, as code points:
- * - controls (C0, DEL, C1: `\p{Cc}`), which include every line break but two, and those two,
- *   U+2028 and U+2029, with every other separator and space (`\p{Z}`): no IdP issues subs with
- *   whitespace (a `sub` is a StringOrURI), and an id with a trailing space would look like another;
- * - invisible format characters (`\p{Cf}`: zero-width space, BOM, bidi overrides), for the same
- *   reason;
- * - lone surrogates (`\p{Cs}` under the `u` flag; a pair is one astral code point and allowed),
- *   which are not Unicode text and which SQS refuses;
+ * A user id travels into DynamoDB keys, SQS message bodies (change notices, notifications) and
+ * log lines, so it may hold only what all of them carry intact, and nothing that makes two ids
+ * look alike. Refused, by code point:
+ * - controls (`\p{Cc}`: C0, DEL, C1), so no newline, tab or NUL;
+ * - spaces and separators (`\p{Z}`, U+2028 and U+2029 among them): a `sub` is a StringOrURI and
+ *   no identity provider puts whitespace in one, while `alice ` would pass for `alice`;
+ * - invisible format characters (`\p{Cf}`: zero-width space, BOM, bidi overrides), likewise;
+ * - lone surrogates (`\p{Cs}` under the `u` flag; a proper pair is one astral code point and
+ *   allowed): not Unicode text, and SQS refuses them;
  * - the 66 noncharacters (U+FDD0–U+FDEF and the last two of every plane, U+FFFE and U+FFFF
- *   among them), which SQS refuses (it takes #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and
- *   #x10000–#x10FFFF; everything left here is inside that set).
- * Everything else stays valid, letters of any script, private use and code points not yet
- * assigned included: Cognito's UUIDs, `auth0|…`, `google-oauth2|…`, emails. The length is counted
- * in UTF-16 code units, as JavaScript counts: at most 768 bytes of UTF-8, well inside
- * DynamoDB's 2,048-byte partition key.
+ *   among them): SQS refuses U+FFFE and U+FFFF, the rest are never meant to be interchanged.
+ * What is left lies inside SQS's set (#x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD |
+ * #x10000–#x10FFFF). Letters of every script, private use and code points not yet assigned stay
+ * valid, and so do Cognito's UUIDs, `auth0|…`, `google-oauth2|…` and emails. The length counts
+ * UTF-16 code units, as JavaScript does: at most 768 bytes of UTF-8, well inside DynamoDB's
+ * 2,048-byte partition key.
  */
 const NOT_IN_A_USER_ID = /[\p{Cc}\p{Cf}\p{Cs}\p{Z}\p{Noncharacter_Code_Point}]/u;
 
