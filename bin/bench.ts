@@ -18,6 +18,7 @@ import { streamRouterSettings } from '../lib/stream-settings';
 import { sleep } from './bench-support';
 import { measureMessages, type MessageFigures, renderMessages } from './bench-messages';
 import { measurePodcasts, type PodcastFigures, renderPodcasts } from './bench-podcasts';
+import { measureRouter, renderRouter, type RouterFigures } from './bench-router';
 import { BUNDLE_SIZE_TARGET_BYTES, type BuiltBundle, MEDIA_BUNDLE_SIZE_TARGET_BYTES, buildLambdaBundles, runBundleInNode } from '../local/lambda-bundles';
 import { javaMissingMessage } from '../local/java';
 import { loadOrCreateSigningKey, mintToken, type SigningKey } from '../local/local-auth';
@@ -306,6 +307,7 @@ interface StackFigures {
   feed: FeedFigures;
   podcasts: PodcastFigures;
   messages: MessageFigures;
+  router: RouterFigures;
 }
 
 async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures> {
@@ -427,7 +429,8 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
       },
       note,
     });
-    return { latency, units, feed, podcasts, messages };
+    const router = await measureRouter({ capture, note });
+    return { latency, units, feed, podcasts, messages, router };
   } finally {
     if (stack) {
       note('stopping the local stack');
@@ -1232,7 +1235,8 @@ handler, a DynamoDB round trip): a feed poll that finds nothing takes ${ms(empty
 }. Over a real network the bytes, which the delta cuts to ${pct(share.bytes)}, weigh more.
 
 ${renderPodcasts(stack.podcasts)}
-${renderMessages(stack.messages)}`;
+${renderMessages(stack.messages)}
+${renderRouter(stack.router)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

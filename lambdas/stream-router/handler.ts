@@ -59,6 +59,7 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   const changes = records.map((record, changeIndex) => readChange(record, changeIndex, refusals));
 
   const feed = await appendChangesToFeed(changes);
+  const feedMs = performance.now() - started;
   refusals.push(...feed.refused.map(({ changeIndex, error }) => ({ changeIndex, stage: 'feed' as const, reason: describe(error) })));
   let firstFailure = feed.firstFailure;
 
@@ -97,6 +98,7 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
     dynamoWriteUnits: tally.writeUnits,
     dynamoRequests: tally.requests,
     queueRequests: sent.requests + reported.requests,
+    feedMs: Math.round(feedMs * 10) / 10,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
   });
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
