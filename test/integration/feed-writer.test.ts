@@ -20,6 +20,13 @@ function watchlistAdd(userId: string, assetId: string): ItemChange {
   return { changeId: `c-${streamSeq}`, streamSeq: String(streamSeq), occurredAt: item.addedAt, keys: { PK: item.PK, SK: item.SK }, oldImage: undefined, newImage: item };
 }
 
+function datasetWrite(userId: string, key: string, value: unknown): ItemChange {
+  streamSeq += 1n;
+  const now = new Date().toISOString();
+  const item = { PK: `USER#${userId}`, SK: `DATASET#notes#${key}`, entity: 'dataset-record', dataset: 'notes', key, value, version: 1, updatedAt: now };
+  return { changeId: `c-${streamSeq}`, streamSeq: String(streamSeq), occurredAt: now, keys: { PK: item.PK, SK: item.SK }, oldImage: undefined, newImage: item };
+}
+
 describe('feed writer', () => {
   it('numbers each change once, in stream order, even when the stream delivers a batch again', async () => {
     const userId = newUserId('writer');
@@ -35,6 +42,20 @@ describe('feed writer', () => {
     const seqs = entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(4);
+  });
+
+  it("refuses a change whose entry DynamoDB refuses, numbers that user's next change in its place, and holds back no one", async () => {
+    const alice = newUserId('alice');
+    const bob = newUserId('bob');
+    // An entry over DynamoDB's 400 KB item limit (the routes cap a value at 32 KiB; this one came from elsewhere).
+    const changes = [datasetWrite(alice, 'huge', 'x'.repeat(420 * 1024)), watchlistAdd(bob, newAssetId()), datasetWrite(alice, 'small', 'fine')];
+    const result = await appendChangesToFeed(changes);
+    expect(result.firstFailure).toBe(changes.length);
+    expect(result.refused.map((r) => [r.changeIndex, (r.error as Error).name])).toEqual([[0, 'ValidationException']]);
+    expect(result.written.map((w) => w.changeIndex).sort()).toEqual([1, 2]);
+    const { entries } = await feedEntriesAfter(alice, 0, 10);
+    expect(entries.map((e) => e.key)).toEqual(['notes/small']);
+    expect((await feedEntriesAfter(bob, 0, 10)).entries).toHaveLength(1);
   });
 
   it('keeps users apart and ignores items that are not synced types', async () => {
