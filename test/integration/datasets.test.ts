@@ -389,7 +389,7 @@ describe('dataset records', () => {
         pathParameters: { dataset, key },
         body: JSON.stringify({ value: 1 }),
         isBase64Encoded: false,
-        requestContext: { requestId: `dots-${dataset}-${key}`, authorizer: { jwt: { claims: { sub: userId }, scopes: null } } },
+        requestContext: { requestId: `dots-${dataset}-${key}`, authorizer: { jwt: { claims: { sub: userId, exp: String(Math.floor(Date.now() / 1000) + 3600) }, scopes: null } } },
       }) as unknown as APIGatewayProxyEventV2;
     for (const [dataset, key, field] of [
       ['..', 'k', 'path.dataset'],
