@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
+import { INDEX, updateExpression, whenConditionHolds } from '../shared/table-access';
 
 /**
  * Catalog items (assets, shows) are shared, not user-owned: `<KIND>#<id>` / `<KIND>`. This module
@@ -17,7 +17,7 @@ export interface CatalogKind {
 export const catalogKey = (kind: CatalogKind, id: string) => ({ PK: `${kind.prefix}#${id}`, SK: kind.prefix });
 
 /** Index attributes a catalog item may carry (episodes: newest-first per show); a deleted item leaves the index. */
-const INDEX_ATTRIBUTES = ['GSI1PK', 'GSI1SK'];
+const INDEX_ATTRIBUTES = [INDEX.partitionKey, INDEX.sortKey];
 
 /** A condition an existing item must meet before it is replaced; a new item always may be written. */
 export interface ReplaceCondition {
@@ -43,29 +43,17 @@ export async function putCatalogItem(
   now: string,
   condition?: ReplaceCondition,
 ): Promise<Record<string, unknown>> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':entity': kind.entity, ':id': id, ':now': now };
-  const set = ['entity = :entity', `#id = :id`, 'createdAt = if_not_exists(createdAt, :now)', 'updatedAt = :now'];
-  names['#id'] = kind.idAttribute;
-  const remove = ['deletedAt'];
-  Object.entries(fields).forEach(([name, value], index) => {
-    if (value === undefined) return;
-    names[`#f${index}`] = name;
-    values[`:f${index}`] = value;
-    set.push(`#f${index} = :f${index}`);
-  });
-  optionalFields.forEach((name, index) => {
-    if (fields[name] !== undefined) return;
-    names[`#o${index}`] = name;
-    remove.push(`#o${index}`);
+  const expression = updateExpression({
+    set: { entity: kind.entity, [kind.idAttribute]: id, updatedAt: now, ...fields },
+    remove: ['deletedAt', ...optionalFields.filter((name) => fields[name] === undefined)],
+    clauses: ['createdAt = if_not_exists(createdAt, :now)'],
   });
   const output = await documentClient.send(
     new UpdateCommand({
       TableName: tableName,
       Key: catalogKey(kind, id),
-      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ...values, ...condition?.values },
+      ...expression,
+      ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':now': now, ...condition?.values },
       ...(condition ? { ConditionExpression: `attribute_not_exists(PK) OR (${condition.expression})` } : {}),
       ReturnValues: 'ALL_NEW',
     }),
@@ -78,8 +66,8 @@ export async function putCatalogItem(
  * deletion. Deleting twice keeps the first time. Undefined when there is no such item.
  */
 export async function softDeleteCatalogItem(kind: CatalogKind, id: string, now: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    const output = await documentClient.send(
+  const output = await whenConditionHolds(
+    documentClient.send(
       new UpdateCommand({
         TableName: tableName,
         Key: catalogKey(kind, id),
@@ -88,10 +76,7 @@ export async function softDeleteCatalogItem(kind: CatalogKind, id: string, now: 
         ExpressionAttributeValues: { ':now': now },
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return output.Attributes;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+    ),
+  );
+  return output?.Attributes;
 }

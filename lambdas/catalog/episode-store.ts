@@ -1,8 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { tableName } from '../shared/dynamo';
-import { queryPage } from '../shared/query-page';
-import { HttpProblem } from '../shared/problem';
+import { INDEX, queryPage, whenConditionHolds } from '../shared/table-access';
 import { MAX_DURATION_SECONDS, MAX_TITLE_LENGTH } from './asset-schemas';
 import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
 import { MAX_DESCRIPTION_LENGTH } from './show-store';
@@ -10,7 +8,8 @@ import { MAX_DESCRIPTION_LENGTH } from './show-store';
 /**
  * An episode of a show: `EPISODE#<id>` / `EPISODE`. Episode ids are unique across shows, so a
  * queue entry names an episode by its id alone. A published (not deleted) episode is also in
- * GSI1 under its show, sorted by `publishedAt`, which is how lists and fetches find the newest.
+ * the index under its show (`SHOW#<showId>#EPISODES` / `<publishedAt>#<episodeId>`), which is
+ * how lists and fetches find the newest; this module is the one place that knows that format.
  */
 export const EPISODE_ENTITY = 'episode';
 export const episodeKind: CatalogKind = { prefix: 'EPISODE', entity: EPISODE_ENTITY, idAttribute: 'episodeId' };
@@ -60,19 +59,13 @@ export async function getEpisode(episodeId: string, consistent = false): Promise
 
 /**
  * Creates, replaces or republishes an episode. An episode id already used by another show is
- * refused: moving episodes between shows would leave queue copies pointing at the wrong show.
+ * refused (`in-other-show`, nothing written): moving episodes between shows would leave queue
+ * copies pointing at the wrong show.
  */
-export async function putEpisode(showId: string, episodeId: string, write: EpisodeWrite, now: string): Promise<Episode> {
-  const fields = { ...write, showId, GSI1PK: showEpisodesIndexKey(showId), GSI1SK: publishedSortKey(write.publishedAt, episodeId) };
-  try {
-    const item = await putCatalogItem(episodeKind, episodeId, fields, ['description'], now, { expression: 'showId = :showId', values: { ':showId': showId } });
-    return episodeFromItem(item);
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new HttpProblem('episode-in-other-show', `Episode ${episodeId} belongs to another show.`);
-    }
-    throw error;
-  }
+export async function putEpisode(showId: string, episodeId: string, write: EpisodeWrite, now: string): Promise<Episode | 'in-other-show'> {
+  const fields = { ...write, showId, [INDEX.partitionKey]: showEpisodesIndexKey(showId), [INDEX.sortKey]: publishedSortKey(write.publishedAt, episodeId) };
+  const item = await whenConditionHolds(putCatalogItem(episodeKind, episodeId, fields, ['description'], now, { expression: 'showId = :showId', values: { ':showId': showId } }));
+  return item === undefined ? 'in-other-show' : episodeFromItem(item);
 }
 
 export async function softDeleteEpisode(episodeId: string, now: string): Promise<Episode | undefined> {
@@ -104,17 +97,18 @@ export async function listPublishedEpisodes(
   const page = await queryPage(
     {
       TableName: tableName,
-      IndexName: 'GSI1',
-      KeyConditionExpression: options.newerThan === undefined ? 'GSI1PK = :pk AND GSI1SK < :upper' : 'GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper',
+      IndexName: INDEX.name,
+      KeyConditionExpression: options.newerThan === undefined ? '#pk = :pk AND #sk < :upper' : '#pk = :pk AND #sk BETWEEN :lower AND :upper',
+      ExpressionAttributeNames: { '#pk': INDEX.partitionKey, '#sk': INDEX.sortKey },
       ExpressionAttributeValues: { ':pk': showEpisodesIndexKey(showId), ':upper': upper, ...(options.newerThan === undefined ? {} : { ':lower': options.newerThan }) },
       ScanIndexForward: false,
     },
     limit,
     undefined,
     // BETWEEN includes both ends, which were handed out or listed already.
-    { keep: (item) => item.GSI1SK !== options.newerThan && item.GSI1SK !== options.after, slack: 2 },
+    { keep: (item) => item[INDEX.sortKey] !== options.newerThan && item[INDEX.sortKey] !== options.after, slack: 2 },
   );
-  return { episodes: page.items.map(episodeFromItem), after: page.more ? (page.items.at(-1)?.GSI1SK as string) : undefined };
+  return { episodes: page.items.map(episodeFromItem), after: page.more ? (page.items.at(-1)?.[INDEX.sortKey] as string) : undefined };
 }
 
 export const episodeSortKeyOf = (episode: Pick<Episode, 'publishedAt' | 'episodeId'>): string => publishedSortKey(episode.publishedAt, episode.episodeId);

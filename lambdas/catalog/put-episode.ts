@@ -12,5 +12,7 @@ export const handler = httpRoute({ params: episodePathSchema, body: episodeWrite
   requireScope(principal, CATALOG_WRITE_SCOPE);
   const show = await getShow(params.showId);
   if (show === undefined || show.deletedAt !== undefined) throw new HttpProblem('show-not-found', `There is no show ${params.showId}.`);
-  return { body: await putEpisode(params.showId, params.episodeId, body, nowIso()) };
+  const episode = await putEpisode(params.showId, params.episodeId, body, nowIso());
+  if (episode === 'in-other-show') throw new HttpProblem('episode-in-other-show', `Episode ${params.episodeId} belongs to another show.`);
+  return { body: episode };
 });

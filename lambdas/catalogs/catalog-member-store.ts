@@ -1,11 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { contentKeyOfItem, tableKeyOfContent } from '../catalog/content-keys';
-import { holdersIndexKey } from '../catalog/holders-index';
+import { holderIndexAttributes, holderRefreshCondition } from '../catalog/holders-index';
 import { documentClient, tableName } from '../shared/dynamo';
-import { queryPage } from '../shared/query-page';
-import { batchGetItems, batchPutItems } from '../shared/dynamo-batch';
+import { batchGetItems, batchPutItems, conditional, conditionalUpdate, queryAll, queryPage, type TableKey } from '../shared/table-access';
 import type { Page } from '../shared/user-items';
 import { catalogPartitionKey, isCatalogHeader } from './catalog-store';
 
@@ -81,8 +79,7 @@ export function liveMemberItem(catalogId: string, key: string, addedAt: string, 
     contentUpdatedAt: content.updatedAt,
     ...(content.deletedAt === undefined ? {} : { contentDeletedAt: content.deletedAt }),
     refreshedAt: now,
-    GSI1PK: holdersIndexKey(key),
-    GSI1SK: catalogPartitionKey(catalogId),
+    ...holderIndexAttributes(key, catalogPartitionKey(catalogId)),
   };
 }
 
@@ -124,8 +121,8 @@ export const putMembers = (items: readonly Record<string, unknown>[]): Promise<v
  * longer there, or already newer, is left alone.
  */
 export async function refreshMemberCopy(catalogId: string, key: string, content: ContentStamp, now: string): Promise<boolean> {
-  try {
-    await documentClient.send(
+  return conditional(
+    documentClient.send(
       new UpdateCommand({
         TableName: tableName,
         Key: memberKey(catalogId, key),
@@ -136,23 +133,19 @@ export async function refreshMemberCopy(catalogId: string, key: string, content:
         ConditionExpression: 'attribute_exists(PK) AND contentUpdatedAt < :u',
         ExpressionAttributeValues: { ':u': content.updatedAt, ':now': now, ...(content.deletedAt === undefined ? {} : { ':d': content.deletedAt }) },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
- * The refresh lambdas/propagation makes on a member when its content changed (the worker sets
- * `contentUpdatedAt` itself, on condition that the copy is older): the content's deletion, and
+ * The refresh lambdas/propagation makes on a member when its content changed, on condition that
+ * the member still holds it and its copy is older: the content's `updatedAt` and deletion, and
  * `refreshedAt`, which a diff with `since` needs to list a copy that landed late (catalog-diff.ts).
  */
-export function memberRefresh(content: Record<string, unknown>, now: string): { set: Record<string, unknown>; remove: string[] } {
-  return typeof content.deletedAt === 'string'
-    ? { set: { contentDeletedAt: content.deletedAt, refreshedAt: now }, remove: [] }
-    : { set: { refreshedAt: now }, remove: ['contentDeletedAt'] };
+export function refreshMemberFromContent(memberItemKey: TableKey, contentKey: string, content: Record<string, unknown>, now: string): Promise<boolean> {
+  const deletedAt = typeof content.deletedAt === 'string' ? content.deletedAt : undefined;
+  const set = { contentUpdatedAt: content.updatedAt, contentDeletedAt: deletedAt, refreshedAt: now };
+  return conditionalUpdate(memberItemKey, { set, remove: deletedAt === undefined ? ['contentDeletedAt'] : [] }, holderRefreshCondition(contentKey, content.updatedAt));
 }
 
 /** One page of a catalog's members (removed ones too), by content key. Eventually consistent, like every list. */
@@ -184,26 +177,14 @@ export type DiffMember = z.infer<typeof diffMemberSchema>;
  */
 export async function readWholeCatalog(catalogId: string): Promise<{ members: DiffMember[] } | undefined> {
   const pk = catalogPartitionKey(catalogId);
-  let exists = false;
-  const members: DiffMember[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        // Fewer bytes over the wire; DynamoDB charges for whole items either way.
-        ProjectionExpression: 'SK, entity, #key, removedAt, contentUpdatedAt, contentDeletedAt, refreshedAt',
-        ExpressionAttributeNames: { '#key': 'key' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of output.Items ?? []) {
-      if (isCatalogHeader(item)) exists = true;
-      else if (item.entity === CATALOG_MEMBER_ENTITY) members.push(diffMemberSchema.parse(item));
-    }
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return exists ? { members } : undefined;
+  const items = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    // Fewer bytes over the wire; DynamoDB charges for whole items either way.
+    ProjectionExpression: 'SK, entity, #key, removedAt, contentUpdatedAt, contentDeletedAt, refreshedAt',
+    ExpressionAttributeNames: { '#key': 'key' },
+  });
+  if (!items.some(isCatalogHeader)) return undefined;
+  return { members: items.filter((item) => item.entity === CATALOG_MEMBER_ENTITY).map((item) => diffMemberSchema.parse(item)) };
 }

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient, tableName } from '../shared/dynamo';
-import { queryPage } from '../shared/query-page';
+import { INDEX, queryPage, updateExpression } from '../shared/table-access';
 import type { Page } from '../shared/user-items';
 import { CATALOG_ID_PATTERN } from './catalog-limits';
 import type { CatalogWrite } from './catalog-schemas';
@@ -9,8 +9,9 @@ import type { CatalogWrite } from './catalog-schemas';
 /**
  * A curated catalog: `CATALOG#<catalogId>` / `CATALOG`. Its members live in the same
  * partition (`KEY#<content key>`, catalog-member-store.ts), so one Query reads a catalog whole.
- * Every catalog is also in GSI1 under `CATALOGS`, sorted by id, so they are listed without a
- * scan. (One index partition for all catalogs: there are few, and they change rarely.)
+ * Every catalog is also in the index under `CATALOGS`, sorted by id, so they are listed without
+ * a scan (one index partition for all catalogs: there are few, and they change rarely); this
+ * module is the one place that knows that format.
  */
 export const CATALOG_ENTITY = 'catalog';
 const CATALOG_SORT_KEY = 'CATALOG';
@@ -47,19 +48,17 @@ export async function getCatalog(catalogId: string, options: { consistent: boole
 
 /** Creates or replaces a catalog's name and description; `createdAt` is kept, a description left out is removed. */
 export async function putCatalog(catalogId: string, write: CatalogWrite, now: string): Promise<Catalog> {
-  const set = ['entity = :entity', 'catalogId = :id', '#name = :name', 'createdAt = if_not_exists(createdAt, :now)', 'updatedAt = :now', 'GSI1PK = :gpk', 'GSI1SK = :id'];
-  const values: Record<string, unknown> = { ':entity': CATALOG_ENTITY, ':id': catalogId, ':name': write.name, ':now': now, ':gpk': CATALOGS_INDEX_KEY };
-  if (write.description !== undefined) {
-    set.push('description = :description');
-    values[':description'] = write.description;
-  }
+  const expression = updateExpression({
+    set: { entity: CATALOG_ENTITY, catalogId, name: write.name, updatedAt: now, description: write.description, [INDEX.partitionKey]: CATALOGS_INDEX_KEY, [INDEX.sortKey]: catalogId },
+    remove: write.description === undefined ? ['description'] : [],
+    clauses: ['createdAt = if_not_exists(createdAt, :now)'],
+  });
   const output = await documentClient.send(
     new UpdateCommand({
       TableName: tableName,
       Key: catalogHeaderKey(catalogId),
-      UpdateExpression: `SET ${set.join(', ')}${write.description === undefined ? ' REMOVE description' : ''}`,
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: values,
+      ...expression,
+      ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':now': now },
       ReturnValues: 'ALL_NEW',
     }),
   );
@@ -69,9 +68,9 @@ export async function putCatalog(catalogId: string, write: CatalogWrite, now: st
 /** One page of catalogs, by id. GSI reads are eventually consistent: a catalog created a moment ago may be listed a moment later. */
 export async function listCatalogs(limit: number, afterCatalogId: string | undefined): Promise<Page<Catalog>> {
   const page = await queryPage(
-    { TableName: tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': CATALOGS_INDEX_KEY } },
+    { TableName: tableName, IndexName: INDEX.name, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': INDEX.partitionKey }, ExpressionAttributeValues: { ':pk': CATALOGS_INDEX_KEY } },
     limit,
-    afterCatalogId === undefined ? undefined : { ...catalogHeaderKey(afterCatalogId), GSI1PK: CATALOGS_INDEX_KEY, GSI1SK: afterCatalogId },
+    afterCatalogId === undefined ? undefined : { ...catalogHeaderKey(afterCatalogId), [INDEX.partitionKey]: CATALOGS_INDEX_KEY, [INDEX.sortKey]: afterCatalogId },
   );
   return { items: page.items.map(catalogFromItem), lastSortKey: page.more ? (page.items.at(-1)?.catalogId as string) : undefined };
 }

@@ -1,5 +1,5 @@
 import { contentKeyOfItem, contentViewOfItem, tableKeyOfContent } from '../catalog/content-keys';
-import { batchGetItems } from '../shared/dynamo-batch';
+import { batchGetItems } from '../shared/table-access';
 
 export interface ContentBatch {
   /** In the order the keys were asked for. */

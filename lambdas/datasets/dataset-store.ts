@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Alongside, type Refusal, type WriteItem, writeTogether } from '../shared/atomic-writes';
+import { RETRY, retryOptimistic } from '../shared/table-access';
 import { documentClient, tableName } from '../shared/dynamo';
 import type { Origin } from '../shared/sync-contract';
 import { type Page, queryUserItems } from '../shared/user-items';
@@ -51,7 +52,6 @@ export type RecordRemoval = { outcome: 'deleted' } | { outcome: 'absent' } | Ver
  * progress; running out of attempts takes sustained contention on one dataset.
  */
 const MAX_ATTEMPTS = 8;
-const RETRY = Symbol('retry');
 
 export async function getRecord(userId: string, dataset: string, key: string): Promise<DatasetRecord | undefined> {
   const output = await documentClient.send(new GetCommand({ TableName: tableName, Key: datasetRecordKey(userId, dataset, key), ConsistentRead: true }));
@@ -85,18 +85,14 @@ export async function putRecord(
   origin?: Origin,
   alongside?: Alongside<DatasetRecord>,
 ): Promise<RecordWrite> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    await backOff(attempt);
+  return retryOptimistic(`writing dataset record ${dataset}/${key}`, MAX_ATTEMPTS, async () => {
     const updated = alongside
       ? await updateReadRecord(userId, dataset, key, value, expectedVersion, now, alongside)
       : await updateExistingRecord(userId, dataset, key, value, expectedVersion, now);
-    if (updated === RETRY) continue;
-    if (updated !== 'absent') return updated;
-    if (expectedVersion !== undefined) return { outcome: 'version-mismatch', current: null };
-    const created = await createRecord(userId, dataset, key, value, now, origin, alongside);
-    if (created !== RETRY) return created;
-  }
-  throw new Error(`writing dataset record ${dataset}/${key} kept colliding with other writes`);
+    if (updated === RETRY || updated !== 'absent') return updated;
+    if (expectedVersion !== undefined) return { outcome: 'version-mismatch', current: null } as const;
+    return createRecord(userId, dataset, key, value, now, origin, alongside);
+  });
 }
 
 /** Deleting an absent record without `expectedVersion` is a success that writes nothing (but what goes alongside). */
@@ -137,16 +133,15 @@ export async function deleteRecord(
       },
     },
   ];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    await backOff(attempt);
+  return retryOptimistic(`deleting dataset record ${dataset}/${key}`, MAX_ATTEMPTS, async () => {
     const notLast = await writeTogether([deleteOp, shrinkDataset], alongside);
-    if (notLast === undefined) return { outcome: 'deleted' };
+    if (notLast === undefined) return { outcome: 'deleted' } as const;
     if (isConditionFailure(notLast[0])) return refused(notLast[0]);
     const last = await writeTogether([deleteOp, ...deleteDataset], alongside);
-    if (last === undefined) return { outcome: 'deleted' };
-    if (isConditionFailure(last[0])) return refused(last[0]);
-  }
-  throw new Error(`deleting dataset record ${dataset}/${key} kept colliding with other writes`);
+    if (last === undefined) return { outcome: 'deleted' } as const;
+    // The dataset gained a record meanwhile: it is not the last one after all.
+    return isConditionFailure(last[0]) ? refused(last[0]) : RETRY;
+  });
 }
 
 /** One conditional write; 'absent' when there is no record to update. */
@@ -274,8 +269,3 @@ function recordRefusal(reason: Refusal | undefined, expectedVersion: number | un
 
 const isConditionFailure = (reason: Refusal | undefined): boolean => reason?.conditionFailed === true;
 
-/** Jittered and growing, so colliding writers spread out; none before the first attempt. */
-async function backOff(attempt: number): Promise<void> {
-  if (attempt === 0) return;
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
-}

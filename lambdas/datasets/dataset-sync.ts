@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { invalid, recorded, unrecorded } from '../shared/sync-appliers';
 import type { MutationApplier, MutationContext, MutationResult, Origin, SyncedType } from '../shared/sync-contract';
 import { refusal } from './dataset-http';
-import { DATASET_RECORD_ENTITY, DATASET_RECORD_SORT_PREFIX, type DatasetRecord, datasetRecordFeedKey, datasetRecordFromItem, datasetRecordItemSchema } from './dataset-item';
+import { type DatasetRecord, datasetRecordFeed, datasetRecordFeedKey } from './dataset-item';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from './dataset-schemas';
 import { deleteRecord, putRecord } from './dataset-store';
 
@@ -69,15 +69,5 @@ const apply: MutationApplier = async (context, mutation) => {
   return unrecorded({ id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: written.current });
 };
 
-/** Only records join the change feed; the dataset and count items are bookkeeping derived from them. */
-export const datasetRecordSync: SyncedType = {
-  type: DATASET_RECORD,
-  entity: DATASET_RECORD_ENTITY,
-  sortPrefix: DATASET_RECORD_SORT_PREFIX,
-  keyOf: (item) => {
-    const parsed = datasetRecordItemSchema.parse(item);
-    return datasetRecordFeedKey(parsed.dataset, parsed.key);
-  },
-  viewOf: datasetRecordFromItem,
-  apply,
-};
+/** Dataset records in sync pushes. */
+export const datasetRecordSync: SyncedType = { ...datasetRecordFeed, apply };

@@ -1,13 +1,12 @@
-import { setTimeout } from 'node:timers/promises';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Episode, episodeSortKeyOf, listPublishedEpisodes } from '../catalog/episode-store';
 import { getShow } from '../catalog/show-store';
 import { listFavourites } from '../favourites/favourite-store';
 import { mapConcurrently } from '../shared/concurrency';
-import { documentClient, tableName } from '../shared/dynamo';
-import { holderIndexAttributes, type QueueEntry, queueEntryFromItem, queueKey } from '../queue/queue-item';
+import { writeTogether } from '../shared/atomic-writes';
+import { RETRY, retryOptimistic } from '../shared/table-access';
+import { type QueueEntry, queueEntryFromItem } from '../queue/queue-item';
 import { fetchedQueueItem } from '../queue/queue-rules';
+import { newQueueEntryWrite } from '../queue/queue-store';
 import { currentFetchPosition, fetchPositions, movePositionWrite } from './fetch-position';
 
 export const MAX_PER_SHOW = 50;
@@ -53,23 +52,26 @@ async function deliverShow(
   now: string,
   positionOf: (i: number) => number,
 ): Promise<QueueEntry[]> {
-  let position = known;
   let showChecked = false;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { episodes } = await listPublishedEpisodes(showId, now, perShow, { newerThan: position });
-    if (episodes.length === 0) return [];
-    if (!showChecked) {
-      // Only shows with something new cost this read; a deleted show hands out nothing more.
-      const show = await getShow(showId);
-      if (show === undefined || show.deletedAt !== undefined) return [];
-      showChecked = true;
-    }
-    const outcome = await handOut(userId, showId, position, episodes, now, positionOf);
-    if (outcome !== 'position-moved') return outcome;
-    await setTimeout(10 * attempt);
-    position = await currentFetchPosition(userId, showId);
-  }
-  return [];
+  return retryOptimistic(
+    `fetching show ${showId}`,
+    MAX_ATTEMPTS,
+    async (attempt) => {
+      const position = attempt === 0 ? known : await currentFetchPosition(userId, showId);
+      const { episodes } = await listPublishedEpisodes(showId, now, perShow, { newerThan: position });
+      if (episodes.length === 0) return [];
+      if (!showChecked) {
+        // Only shows with something new cost this read; a deleted show hands out nothing more.
+        const show = await getShow(showId);
+        if (show === undefined || show.deletedAt !== undefined) return [];
+        showChecked = true;
+      }
+      const outcome = await handOut(userId, showId, position, episodes, now, positionOf);
+      return outcome === 'position-moved' ? RETRY : outcome;
+    },
+    // Lost every race: another device is fetching this show right now and gets its episodes.
+    () => [],
+  );
 }
 
 /**
@@ -88,26 +90,10 @@ async function handOut(
   const to = episodeSortKeyOf(episodes[0] as Episode);
   let candidates = episodes.map((episode, i) => fetchedQueueItem(episode, positionOf(i), now));
   for (;;) {
-    try {
-      await documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            movePositionWrite(userId, showId, from, to, now),
-            ...candidates.map((item) => ({
-              Put: { TableName: tableName, Item: { ...queueKey(userId, item.episodeId), ...item, ...holderIndexAttributes(userId, item.episodeId) }, ConditionExpression: 'attribute_not_exists(PK)' },
-            })),
-          ],
-        }),
-      );
-      return candidates.map(queueEntryFromItem);
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'position-moved';
-      const present = new Set(reasons.flatMap((reason, i) => (i > 0 && reason.Code === 'ConditionalCheckFailed' ? [i - 1] : [])));
-      // Anything else (a conflicting transaction in flight): read the position again and retry.
-      if (present.size === 0) return 'position-moved';
-      candidates = candidates.filter((_, i) => !present.has(i));
-    }
+    const refused = await writeTogether([movePositionWrite(userId, showId, from, to, now), ...candidates.map((item) => newQueueEntryWrite(userId, item))]);
+    if (refused === undefined) return candidates.map(queueEntryFromItem);
+    if (refused[0]?.conditionFailed) return 'position-moved';
+    const present = new Set(refused.flatMap((reason, i) => (i > 0 && reason.conditionFailed ? [i - 1] : [])));
+    candidates = candidates.filter((_, i) => !present.has(i));
   }
 }

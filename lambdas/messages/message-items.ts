@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { TTL_ATTRIBUTE } from '../shared/table-index';
 import { userPartitionKey } from '../shared/keys';
+import type { FeedType } from '../shared/sync-contract';
 
 /**
  * A video message is three items. The message itself, `MESSAGE#<id>` / `MESSAGE`, knows who
@@ -49,7 +51,7 @@ const slotFields = {
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Epoch seconds: the inbox slot goes with its video. */
-  expiresAt: z.number().optional(),
+  [TTL_ATTRIBUTE]: z.number().optional(),
 };
 export const inboxSlotSchema = z.object({ entity: z.literal(INBOX_ENTITY), senderId: z.string(), ...slotFields });
 export const outboxSlotSchema = z.object({ entity: z.literal(OUTBOX_ENTITY), recipientId: z.string(), ...slotFields });
@@ -98,3 +100,20 @@ export function outgoingOf(item: Record<string, unknown>): OutgoingMessage {
   const slot = outboxSlotSchema.parse(item);
   return { messageId: slot.messageId, recipientId: slot.recipientId, state: slot.state, updatedAt: slot.updatedAt };
 }
+
+/** Message slots join the feed so every device learns of them; only the message routes change them. */
+export const inboxFeed: FeedType = {
+  type: 'message-in',
+  entity: INBOX_ENTITY,
+  sortPrefix: INBOX_SORT_PREFIX,
+  keyOf: (item) => inboxSlotSchema.parse(item).senderId,
+  viewOf: incomingOf,
+};
+
+export const outboxFeed: FeedType = {
+  type: 'message-out',
+  entity: OUTBOX_ENTITY,
+  sortPrefix: OUTBOX_SORT_PREFIX,
+  keyOf: (item) => outboxSlotSchema.parse(item).recipientId,
+  viewOf: outgoingOf,
+};

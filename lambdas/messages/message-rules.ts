@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../shared/logger';
 import { HttpProblem } from '../shared/problem';
+import { RETRY, retryOptimistic } from '../shared/table-access';
 import { type DeliveryState, type MessageItem, stateRank } from './message-items';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS } from './message-limits';
 import { deleteObject, objectKeyOf, type SignedUpload, signDownload, signUpload, storedObject, tagViewed } from './message-media';
@@ -124,19 +125,21 @@ export interface MessageStateView {
 
 /** Forward only: an older or repeated state is answered with the current one and changes nothing. */
 export async function moveState(recipientId: string, messageId: string, state: DeliveryState, now: string): Promise<MessageStateView> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  const current = async (): Promise<MessageStateView> => {
+    const { slot } = await deliveredTo(recipientId, messageId);
+    return { messageId, state: slot.state, updatedAt: slot.updatedAt };
+  };
+  const moved = await retryOptimistic(`moving message ${messageId}`, 3, async () => {
     const { message, slot } = await deliveredTo(recipientId, messageId);
     if (stateRank(state) <= stateRank(slot.state)) return { messageId, state: slot.state, updatedAt: slot.updatedAt };
     const viewed = state === 'VIEWED';
-    if (await advanceState(message, state, now, viewed ? addMs(now, VIEWED_RETENTION_DAYS * DAY_MS) : undefined)) {
-      // The lifecycle rule for viewed videos expires it; the slot's TTL matches. The state is
-      // committed either way; an untagged video goes with the unviewed ones instead.
-      if (viewed) await tagViewed(message.objectKey).catch((error: unknown) => logger.warn('viewed video not tagged', { messageId, error: error as Error }));
-      return { messageId, state, updatedAt: now };
-    }
-  }
-  const { slot } = await deliveredTo(recipientId, messageId);
-  return { messageId, state: slot.state, updatedAt: slot.updatedAt };
+    if (!(await advanceState(message, state, now, viewed ? addMs(now, VIEWED_RETENTION_DAYS * DAY_MS) : undefined))) return RETRY;
+    // The lifecycle rule for viewed videos expires it; the slot's TTL matches. The state is
+    // committed either way; an untagged video goes with the unviewed ones instead.
+    if (viewed) await tagViewed(message.objectKey).catch((error: unknown) => logger.warn('viewed video not tagged', { messageId, error: error as Error }));
+    return { messageId, state, updatedAt: now };
+  }, () => undefined);
+  return moved ?? current();
 }
 
 export async function downloadLink(recipientId: string, messageId: string, now: string) {

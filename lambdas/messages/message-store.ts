@@ -1,6 +1,7 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
+import { conditional, expiresAt, TTL_ATTRIBUTE, ttlSeconds } from '../shared/table-access';
 import { allUserItems } from '../shared/user-items';
 import {
   type DeliveryState,
@@ -22,13 +23,15 @@ import {
   stateRank,
 } from './message-items';
 
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+/** The table's TTL attribute: DynamoDB deletes a message and its slots some time after it. */
+const expiresAtIso = (iso: string) => expiresAt(Date.parse(iso));
+const TTL = { '#ttl': TTL_ATTRIBUTE };
 
-export async function putPendingMessage(message: MessageItem, expiresAt: string): Promise<void> {
+export async function putPendingMessage(message: MessageItem, expiresAtTime: string): Promise<void> {
   await documentClient.send(
     new PutCommand({
       TableName: tableName,
-      Item: { ...messageKey(message.messageId), ...message, entity: MESSAGE_ENTITY, expiresAt: epochSeconds(expiresAt) },
+      Item: { ...messageKey(message.messageId), ...message, entity: MESSAGE_ENTITY, ...expiresAtIso(expiresAtTime) },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -47,8 +50,8 @@ export async function getInboxSlot(recipientId: string, senderId: string): Promi
 
 /** Ends a message that never reached the slots: refused, or overtaken by a newer one. Only a pending one. */
 export async function closePendingMessage(messageId: string, status: 'REJECTED' | 'REPLACED', reason: string | undefined): Promise<boolean> {
-  try {
-    await documentClient.send(
+  return conditional(
+    documentClient.send(
       new UpdateCommand({
         TableName: tableName,
         Key: messageKey(messageId),
@@ -57,12 +60,8 @@ export async function closePendingMessage(messageId: string, status: 'REJECTED' 
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': status, ':pending': 'PENDING', ...(reason === undefined ? {} : { ':reason': reason }) },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export type DeliveryOutcome = 'delivered' | 'already-settled' | 'newer-message-present' | 'conflict';
@@ -92,17 +91,17 @@ export async function deliverMessage(message: MessageItem, now: string, slotExpi
               TableName: tableName,
               Key: messageKey(message.messageId),
               // The message item outlives its slots a little, so a late call still finds who it belongs to.
-              UpdateExpression: 'SET #status = :uploaded, uploadedAt = :now, expiresAt = :expires',
+              UpdateExpression: 'SET #status = :uploaded, uploadedAt = :now, #ttl = :expires',
               ConditionExpression: '#status = :pending',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':uploaded': 'UPLOADED', ':pending': 'PENDING', ':now': now, ':expires': epochSeconds(messageExpiresAt) },
+              ExpressionAttributeNames: { '#status': 'status', ...TTL },
+              ExpressionAttributeValues: { ':uploaded': 'UPLOADED', ':pending': 'PENDING', ':now': now, ':expires': ttlSeconds(Date.parse(messageExpiresAt)) },
             },
           },
           {
             Put: {
               TableName: tableName,
               // The recipient's copy goes when the video does (bucket lifecycle), so no packet lists a video that is gone.
-              Item: { ...inboxKey(message.recipientId, message.senderId), entity: INBOX_ENTITY, senderId: message.senderId, ...common, expiresAt: epochSeconds(slotExpiresAt) },
+              Item: { ...inboxKey(message.recipientId, message.senderId), entity: INBOX_ENTITY, senderId: message.senderId, ...common, ...expiresAtIso(slotExpiresAt) },
               ...olderOnly,
             },
           },
@@ -110,7 +109,7 @@ export async function deliverMessage(message: MessageItem, now: string, slotExpi
             Put: {
               TableName: tableName,
               // Kept as long as the video could be: long enough for the sender to see its fate, then gone, so packets stay small.
-              Item: { ...outboxKey(message.senderId, message.recipientId), entity: OUTBOX_ENTITY, recipientId: message.recipientId, ...common, expiresAt: epochSeconds(messageExpiresAt) },
+              Item: { ...outboxKey(message.senderId, message.recipientId), entity: OUTBOX_ENTITY, recipientId: message.recipientId, ...common, ...expiresAtIso(messageExpiresAt) },
               ...olderOnly,
             },
           },
@@ -144,7 +143,7 @@ export async function advanceState(message: MessageItem, state: DeliveryState, n
       Key: key,
       UpdateExpression: `SET #state = :state, updatedAt = :now${extra}`,
       ConditionExpression: condition,
-      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeNames: { '#state': 'state', ...(extra === '' ? {} : TTL) },
       ExpressionAttributeValues: { ...values, ...extraValues },
     },
   });
@@ -154,7 +153,7 @@ export async function advanceState(message: MessageItem, state: DeliveryState, n
         TransactItems: [
           inboxExpiresAt === undefined
             ? update(inboxKey(message.recipientId, message.senderId))
-            : update(inboxKey(message.recipientId, message.senderId), ', expiresAt = :expires', { ':expires': epochSeconds(inboxExpiresAt) }),
+            : update(inboxKey(message.recipientId, message.senderId), ', #ttl = :expires', { ':expires': ttlSeconds(Date.parse(inboxExpiresAt)) }),
           update(outboxKey(message.senderId, message.recipientId)),
         ],
       }),

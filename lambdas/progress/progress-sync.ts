@@ -1,6 +1,6 @@
 import { applyWith, invalid, recorded, uuidKeyOf } from '../shared/sync-appliers';
 import type { MutationApplier, MutationResult, SyncedType } from '../shared/sync-contract';
-import { PROGRESS_ENTITY, PROGRESS_SORT_PREFIX, type ProgressEntry, progressEntryFromItem, progressItemSchema, progressWriteSchema } from './progress-item';
+import { type ProgressEntry, progressFeed, progressWriteSchema } from './progress-item';
 import { recordProgress } from './progress-rules';
 import { deleteProgress } from './progress-store';
 
@@ -21,12 +21,5 @@ const apply: MutationApplier = async (context, mutation) => {
   );
 };
 
-/** Playback positions in the change feed and in sync pushes. */
-export const progressSync: SyncedType = {
-  type: 'progress',
-  entity: PROGRESS_ENTITY,
-  sortPrefix: PROGRESS_SORT_PREFIX,
-  keyOf: (item) => progressItemSchema.parse(item).assetId,
-  viewOf: progressEntryFromItem,
-  apply,
-};
+/** Playback positions in sync pushes. */
+export const progressSync: SyncedType = { ...progressFeed, apply };

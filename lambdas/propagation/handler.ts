@@ -1,10 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROPAGATION_QUEUE_URL_ENV } from '../../lib/queue-definitions';
 import { tableKeyOfContent } from '../catalog/content-keys';
-import { holdersIndexKey } from '../catalog/holders-index';
+import { holdersQuery } from '../catalog/holders-index';
 import { type PropagationJob, propagationJobSchema } from '../events/propagation-jobs';
 import { newTally, withCapacityTally } from '../shared/capacity-meter';
 import { nowIso } from '../shared/clock';
@@ -61,9 +60,7 @@ async function work(record: SQSRecord): Promise<void> {
   const page = await documentClient.send(
     new QueryCommand({
       TableName: tableName,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :holders',
-      ExpressionAttributeValues: { ':holders': holdersIndexKey(job.key) },
+      ...holdersQuery(job.key),
       ExclusiveStartKey: job.after,
       Limit: HOLDERS_PER_JOB,
     }),
@@ -96,34 +93,5 @@ async function refresh(key: string, holder: Record<string, unknown>, content: Re
     logger.warn('holder of unknown kind', { key, entity: holder.entity });
     return false;
   }
-  const update = refreshOf(content, now);
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':updatedAt': content.updatedAt, ':holders': holdersIndexKey(key) };
-  const set = ['contentUpdatedAt = :updatedAt'];
-  Object.entries(update.set).forEach(([name, value], i) => {
-    names[`#s${i}`] = name;
-    values[`:s${i}`] = value;
-    set.push(`#s${i} = :s${i}`);
-  });
-  const remove = update.remove.map((name, i) => {
-    names[`#r${i}`] = name;
-    return `#r${i}`;
-  });
-  try {
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { PK: holder.PK, SK: holder.SK },
-        UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        // Still a holder (the index is eventually consistent), and its copy is older than this one.
-        ConditionExpression: 'GSI1PK = :holders AND contentUpdatedAt < :updatedAt',
-        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return refreshOf({ PK: String(holder.PK), SK: String(holder.SK) }, key, content, now);
 }

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { Episode } from '../catalog/episode-store';
-import { holdersIndexKey } from '../catalog/holders-index';
+import { holderIndexAttributes as holdsContent } from '../catalog/holders-index';
 import { userPartitionKey } from '../shared/keys';
+import type { FeedType } from '../shared/sync-contract';
 
 /**
  * An episode in a user's queue: `USER#<userId>` / `QUEUE#<episodeId>`. Pure item shape and keys.
@@ -61,7 +62,7 @@ export const queueKey = (userId: string, episodeId: string) => ({ PK: userPartit
 export const episodeContentKey = (episodeId: string): string => `episode:${episodeId}`;
 
 /** Index attributes of an active entry: it holds its episode (see content-keys.ts). */
-export const holderIndexAttributes = (userId: string, episodeId: string) => ({ GSI1PK: holdersIndexKey(episodeContentKey(episodeId)), GSI1SK: userPartitionKey(userId) });
+export const holderIndexAttributes = (userId: string, episodeId: string) => holdsContent(episodeContentKey(episodeId), userPartitionKey(userId));
 
 export const episodeCopyOf = (episode: Episode): z.infer<typeof episodeCopySchema> => ({
   title: episode.title,
@@ -89,3 +90,12 @@ export function queueEntryFromItem(item: Record<string, unknown>): QueueEntry {
 /** Queue order: by position, then episode id, so every device sorts the same way. */
 export const compareQueueEntries = (a: Pick<QueueEntry, 'position' | 'episodeId'>, b: Pick<QueueEntry, 'position' | 'episodeId'>): number =>
   a.position - b.position || (a.episodeId < b.episodeId ? -1 : a.episodeId > b.episodeId ? 1 : 0);
+
+/** The episode queue in the change feed. */
+export const queueFeed: FeedType = {
+  type: 'queue',
+  entity: QUEUE_ENTITY,
+  sortPrefix: QUEUE_SORT_PREFIX,
+  keyOf: (item) => queueItemSchema.parse(item).episodeId,
+  viewOf: queueEntryFromItem,
+};

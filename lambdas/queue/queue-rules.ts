@@ -1,6 +1,7 @@
 import { type Episode, getEpisode } from '../catalog/episode-store';
 import { type Alongside, writeTogether } from '../shared/atomic-writes';
 import { HttpProblem } from '../shared/problem';
+import { RETRY, retryOptimistic } from '../shared/table-access';
 import { episodeCopyOf, holderIndexAttributes, isActiveState, type QueueEntry, queueEntryFromItem, QUEUE_ENTITY, type QueueItem, type QueueState } from './queue-item';
 import { getQueueItem, replaceQueueItem } from './queue-store';
 
@@ -22,7 +23,7 @@ const MAX_ATTEMPTS = 5;
  * see no change in their feed.
  */
 export async function changeQueueEntry(userId: string, episodeId: string, change: QueueChange, now: string, alongside?: Alongside<QueueEntry>): Promise<QueueEntry> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOptimistic(`changing queue entry ${episodeId}`, MAX_ATTEMPTS, async () => {
     const current = await getQueueItem(userId, episodeId);
     if (current === undefined && !change.add) throw new HttpProblem('queue-entry-not-found', `Episode ${episodeId} is not in your queue.`);
     const state = change.state ?? (current && isActiveState(current.state) ? current.state : 'queued');
@@ -39,9 +40,8 @@ export async function changeQueueEntry(userId: string, episodeId: string, change
     const next = nextItem(current, episode, episodeId, state, position, now);
     const index = isActiveState(state) ? holderIndexAttributes(userId, episodeId) : undefined;
     const entry = queueEntryFromItem(next);
-    if (await replaceQueueItem(userId, next, index, current, alongside?.(entry))) return entry;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`queue entry ${episodeId} kept changing under ${MAX_ATTEMPTS} attempts`);
-  }
+    return (await replaceQueueItem(userId, next, index, current, alongside?.(entry))) ? entry : RETRY;
+  });
 }
 
 async function publishedEpisode(episodeId: string, now: string): Promise<Episode> {

@@ -1,6 +1,6 @@
 import { applyWith, invalid, uuidKeyOf } from '../shared/sync-appliers';
 import type { MutationApplier, MutationContext, SyncedType } from '../shared/sync-contract';
-import { QUEUE_ENTITY, QUEUE_SORT_PREFIX, type QueueEntry, queueEntryFromItem, queueItemSchema } from './queue-item';
+import { type QueueEntry, queueFeed } from './queue-item';
 import { changeQueueEntry } from './queue-rules';
 import { queueMutationValueSchema } from './queue-schemas';
 
@@ -24,12 +24,5 @@ function parseQueueValue(context: MutationContext, value: unknown) {
   return parsed.data;
 }
 
-/** The episode queue in the change feed and in sync pushes. */
-export const queueSync: SyncedType = {
-  type: 'queue',
-  entity: QUEUE_ENTITY,
-  sortPrefix: QUEUE_SORT_PREFIX,
-  keyOf: (item) => queueItemSchema.parse(item).episodeId,
-  viewOf: queueEntryFromItem,
-  apply,
-};
+/** The episode queue in sync pushes. */
+export const queueSync: SyncedType = { ...queueFeed, apply };

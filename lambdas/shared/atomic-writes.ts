@@ -2,6 +2,7 @@ import { type AttributeValue, type CancellationReason, ConditionalCheckFailedExc
 import { DeleteCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from './dynamo';
+import { backoff } from './table-access';
 
 /** One item of a write: a Put, Update, Delete or ConditionCheck, as a transaction lists them. */
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -50,7 +51,7 @@ export async function writeTogether(own: readonly WriteItem[], alongside: readon
   if (items.length === 0) return undefined;
   if (items.length === 1) return writeOne(items[0] as WriteItem, own.length === 0);
   for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    await backoff(attempt);
     try {
       await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
       return undefined;

@@ -5,8 +5,9 @@ import type { ProblemBody } from './problem';
 
 /**
  * The contract between the sync machinery (the change feed, sync pushes) and the domains whose
- * items it syncs. It imports no domain: each domain describes its own synced type in one
- * descriptor (`<domain>/<domain>-sync.ts`), and `lambdas/sync/synced-types.ts` lists them.
+ * items it syncs. It imports no domain: each domain describes its feed type next to its item
+ * shape (`<domain>-item.ts`, pure) and its pushable type with the applier (`<domain>-sync.ts`);
+ * `lambdas/sync/synced-types.ts` and `lambdas/sync/push-types.ts` list them.
  */
 
 /** Items a device created offline carry this attribute; the feed copies it into their entries. */
@@ -72,8 +73,11 @@ export interface Answered {
 /** Applies one mutation of one type; throws an HttpProblem to reject it (nothing written). */
 export type MutationApplier = (context: MutationContext, mutation: Mutation) => Promise<Answered>;
 
-/** One kind of user-owned item that joins the change feed, and how devices push changes to it. */
-export interface SyncedType {
+/**
+ * One kind of user-owned item that joins the change feed: pure (keys and views only), so the
+ * stream router and the feed reader carry no domain rules in their bundles.
+ */
+export interface FeedType {
   /** Public type name in the feed and in sync mutations, e.g. `watchlist`. */
   type: string;
   /** The item's `entity` attribute. */
@@ -84,6 +88,9 @@ export interface SyncedType {
   keyOf(item: Record<string, unknown>): string;
   /** The public JSON value of an item, as the type's own GET route returns it. */
   viewOf(item: Record<string, unknown>): unknown;
-  /** Applies a pushed mutation; types without one are read-only to sync pushes (message slots). */
-  apply?: MutationApplier;
+}
+
+/** A feed type devices may also push changes to: its descriptor with the applier. */
+export interface SyncedType extends FeedType {
+  apply: MutationApplier;
 }

@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Alongside, type WriteItem, writeTogether } from './atomic-writes';
 import { documentClient, tableName } from './dynamo';
 import { userPartitionKey } from './keys';
-import { queryPage } from './query-page';
+import { queryAll, queryPage, RETRY, retryOptimistic } from './table-access';
 
 export interface Page<T> {
   items: T[];
@@ -39,24 +39,14 @@ export async function allUserItems(
   prefix: string,
   options: { consistentRead?: boolean; filter?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> } } = {},
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        FilterExpression: options.filter?.expression,
-        ExpressionAttributeNames: options.filter?.names,
-        ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix, ...options.filter?.values },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: options.consistentRead ?? false,
-      }),
-    );
-    items.push(...(output.Items ?? []));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
+  return queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: options.filter?.expression,
+    ExpressionAttributeNames: options.filter?.names,
+    ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':prefix': prefix, ...options.filter?.values },
+    ConsistentRead: options.consistentRead ?? false,
+  });
 }
 
 /**
@@ -91,17 +81,16 @@ export async function addToUserSet(
  * the member is then created only if it is still absent, or left as it is.
  */
 async function addToUserSetAlongside(key: { PK: string; SK: string }, item: Record<string, unknown>, alongside: Alongside<Record<string, unknown>>): Promise<Record<string, unknown>> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOptimistic(`adding ${key.SK}`, 3, async () => {
     const existing = (await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
     if (existing !== undefined) {
       await writeTogether([], alongside(existing));
       return existing;
     }
     const refused = await writeTogether([{ Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } }], alongside(item));
-    if (refused === undefined) return item;
     // Another device added it in between: the next read finds it.
-    if (attempt >= 3) throw new Error(`adding ${key.SK} kept colliding with other writes`);
-  }
+    return refused === undefined ? item : RETRY;
+  });
 }
 
 /** Removing an absent member is a success that changes nothing. */

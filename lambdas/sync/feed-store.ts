@@ -1,10 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
+import { queryPage, TTL_ATTRIBUTE } from '../shared/table-access';
 import { FEED_ENTRY_ENTITY, FEED_SORT_END, FEED_SORT_PREFIX, type FeedEntry, feedEntryKey, feedEntrySchema, feedSortKey } from './feed-entry';
 import { syncedTypeOfEntity, syncedTypes } from './synced-types';
 import { queryUserItems } from '../shared/user-items';
-import { tableDefinition } from '../../lib/table-definition';
 
 const parseEntry = (item: Record<string, unknown>): FeedEntry => feedEntrySchema.parse(item);
 
@@ -32,7 +32,7 @@ export async function appendFeedEntry(userId: string, entry: Omit<FeedEntry, 'en
   await documentClient.send(
     new PutCommand({
       TableName: tableName,
-      Item: { ...feedEntryKey(userId, entry.seq), entity: FEED_ENTRY_ENTITY, ...entry, [tableDefinition.ttlAttribute]: expiresAtSeconds },
+      Item: { ...feedEntryKey(userId, entry.seq), entity: FEED_ENTRY_ENTITY, ...entry, [TTL_ATTRIBUTE]: expiresAtSeconds },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -44,27 +44,21 @@ export async function appendFeedEntry(userId: string, entry: Omit<FeedEntry, 'en
  */
 export async function feedEntriesAfter(userId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<{ entries: FeedEntry[]; more: boolean }> {
   if (upToSeq !== undefined && upToSeq <= afterSeq) return { entries: [], more: false };
-  const entries: FeedEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const output = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': userPartitionKey(userId),
-          ':from': feedSortKey(afterSeq + 1),
-          ':to': upToSeq === undefined ? FEED_SORT_END : feedSortKey(upToSeq),
-        },
-        ConsistentRead: true,
-        Limit: limit + 1 - entries.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    entries.push(...(output.Items ?? []).map(parseEntry));
-    startKey = output.LastEvaluatedKey;
-  } while (startKey !== undefined && entries.length <= limit);
-  return { entries: entries.slice(0, limit), more: entries.length > limit };
+  const page = await queryPage(
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': userPartitionKey(userId),
+        ':from': feedSortKey(afterSeq + 1),
+        ':to': upToSeq === undefined ? FEED_SORT_END : feedSortKey(upToSeq),
+      },
+      ConsistentRead: true,
+    },
+    limit,
+    undefined,
+  );
+  return { entries: page.items.map(parseEntry), more: page.more };
 }
 
 export interface SnapshotItem {

@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableDefinition } from '../../lib/table-definition';
 import { documentClient, tableName } from '../shared/dynamo';
+import { conditional, expiresAt } from '../shared/table-access';
 import { userPartitionKey } from '../shared/keys';
 import { feedRetentionMs } from './feed-settings';
 
@@ -25,8 +24,8 @@ const localIdItemSchema = z.object({ entity: z.literal(LOCAL_ID_ENTITY), type: z
  * given before. Undefined when the local id was given to a record of another type.
  */
 export async function claimLocalId(userId: string, deviceId: string, localId: string, type: string, proposedKey: string, nowMs: number): Promise<string | undefined> {
-  try {
-    await documentClient.send(
+  const claimed = await conditional(
+    documentClient.send(
       new PutCommand({
         TableName: tableName,
         Item: {
@@ -35,15 +34,13 @@ export async function claimLocalId(userId: string, deviceId: string, localId: st
           type,
           key: proposedKey,
           createdAt: new Date(nowMs).toISOString(),
-          [tableDefinition.ttlAttribute]: Math.ceil((nowMs + feedRetentionMs) / 1000),
+          ...expiresAt(nowMs + feedRetentionMs),
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    );
-    return proposedKey;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+    ),
+  );
+  if (claimed) return proposedKey;
   const existing = await findLocalId(userId, deviceId, localId);
   return existing?.type === type ? existing.key : undefined;
 }

@@ -1,9 +1,8 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableDefinition } from '../../lib/table-definition';
 import { AlongsideRefused, type WriteItem, writeTogether } from '../shared/atomic-writes';
-import { documentClient, tableName } from '../shared/dynamo';
+import { tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
+import { batchGetItems, expiresAt } from '../shared/table-access';
 import { feedRetentionMs } from './feed-settings';
 import type { MutationResult } from '../shared/sync-contract';
 
@@ -22,19 +21,11 @@ const storedSchema = z.object({ entity: z.literal(MUTATION_RESULT_ENTITY), mutat
 
 /** The stored answers for these mutation ids (those the device sent before). */
 export async function storedResults(userId: string, deviceId: string, mutationIds: string[]): Promise<Map<string, MutationResult>> {
-  const found = new Map<string, MutationResult>();
-  let keys = [...new Set(mutationIds)].map((id) => resultKey(userId, deviceId, id));
-  for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-    const output = await documentClient.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
-    for (const item of output.Responses?.[tableName] ?? []) {
-      const stored = storedSchema.parse(item);
-      found.set(stored.mutationId, JSON.parse(stored.result) as MutationResult);
-    }
-    keys = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
-  }
-  if (keys.length > 0) throw new Error('could not read stored mutation results');
-  return found;
+  const items = await batchGetItems(
+    [...new Set(mutationIds)].map((id) => resultKey(userId, deviceId, id)),
+    { consistent: true },
+  );
+  return new Map(items.map((item) => storedSchema.parse(item)).map((stored) => [stored.mutationId, JSON.parse(stored.result) as MutationResult]));
 }
 
 /**
@@ -53,7 +44,7 @@ export function answerWrite(userId: string, deviceId: string, mutationId: string
         mutationId,
         // As text: the answer is returned as it was, whatever JSON a record value holds.
         result: JSON.stringify(result),
-        [tableDefinition.ttlAttribute]: Math.ceil((nowMs + feedRetentionMs) / 1000),
+        ...expiresAt(nowMs + feedRetentionMs),
       },
       ConditionExpression: 'attribute_not_exists(PK)',
     },

@@ -9,7 +9,7 @@ import { claimLocalId, findLocalId } from './local-id-store';
 import { MAX_PUSH_BODY_BYTES, pushBodySchema } from './mutations';
 import { pushFaults } from './push-faults';
 import { requireSession, sessionPathSchema } from './session-access';
-import { pushableTypes, syncedTypeNamed } from './synced-types';
+import { pushableTypes, pushTypeNamed } from './push-types';
 
 /**
  * Applies a device's mutations in order, each on its own: one bad mutation gets a `rejected`
@@ -62,7 +62,7 @@ export const handler = httpRoute(
 
 async function applyOne(context: MutationContext, mutation: Mutation, requestId: string): Promise<Answered> {
   try {
-    const apply = syncedTypeNamed(mutation.type)?.apply;
+    const apply = pushTypeNamed(mutation.type)?.apply;
     if (!apply) {
       throw new HttpProblem('validation-failed', `${context.field}.type: unknown type`, {
         errors: [{ field: `${context.field}.type`, message: `must be one of ${pushableTypes.join(', ')}` }],

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tableDefinition } from '../../lib/table-definition';
 import { documentClient, tableName } from '../shared/dynamo';
+import { conditional, expiresAt } from '../shared/table-access';
 import { feedRetentionMs } from './feed-settings';
 import { lastFeedEntry } from './feed-store';
 import {
@@ -49,7 +48,7 @@ export async function openSession(userId: string, deviceId: string, nowMs: numbe
         ...syncSessionKey(userId, session.sessionId),
         entity: SYNC_SESSION_ENTITY,
         ...session,
-        [tableDefinition.ttlAttribute]: Math.ceil(session.expiresAtMs / 1000),
+        ...expiresAt(session.expiresAtMs),
       },
     }),
   );
@@ -70,8 +69,9 @@ export async function getSession(userId: string, sessionId: string, nowMs: numbe
  */
 export async function completeSession(userId: string, session: SyncSession, nowMs: number): Promise<{ position: number }> {
   const completedAt = new Date(nowMs).toISOString();
-  try {
-    await documentClient.send(
+  // A condition that fails means a newer session already moved the position further.
+  await conditional(
+    documentClient.send(
       new UpdateCommand({
         TableName: tableName,
         Key: syncDeviceKey(userId, session.deviceId),
@@ -87,10 +87,8 @@ export async function completeSession(userId: string, session: SyncSession, nowM
           ':now': completedAt,
         },
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+    ),
+  );
   await documentClient.send(
     new UpdateCommand({
       TableName: tableName,

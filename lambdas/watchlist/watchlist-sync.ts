@@ -1,17 +1,13 @@
 import type { Alongside } from '../shared/atomic-writes';
 import { setApplier } from '../shared/sync-appliers';
 import type { SyncedType } from '../shared/sync-contract';
-import { WATCHLIST_ENTITY, WATCHLIST_SORT_PREFIX, type WatchlistEntry, watchlistEntryFromItem, watchlistItemSchema } from './watchlist-item';
+import { type WatchlistEntry, watchlistFeed } from './watchlist-item';
 import { addPlayableToWatchlist } from './watchlist-rules';
 import { removeFromWatchlist } from './watchlist-store';
 
-/** The watchlist in the change feed and in sync pushes: a set of titles. */
+/** The watchlist in sync pushes: a set of titles. */
 export const watchlistSync: SyncedType = {
-  type: 'watchlist',
-  entity: WATCHLIST_ENTITY,
-  sortPrefix: WATCHLIST_SORT_PREFIX,
-  keyOf: (item) => watchlistItemSchema.parse(item).assetId,
-  viewOf: watchlistEntryFromItem,
+  ...watchlistFeed,
   apply: setApplier(
     'watchlist',
     'asset',
