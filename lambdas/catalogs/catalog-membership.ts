@@ -1,4 +1,4 @@
-import { HttpProblem, validationProblem } from '../shared/problem';
+import { validationProblem } from '../shared/problem';
 import {
   type ContentStamp,
   liveMemberItem,
@@ -9,6 +9,7 @@ import {
   removedMemberItem,
 } from './catalog-member-store';
 import type { SentKey } from './catalog-schemas';
+import { requireCatalog } from './catalog-rules';
 import { getCatalog } from './catalog-store';
 
 /**
@@ -34,10 +35,8 @@ export interface KeysRemoved {
 }
 
 /** Consistent: a publisher adds keys right after creating the catalog, and must not get a 404 for it. */
-async function requireCatalog(catalogId: string): Promise<void> {
-  if ((await getCatalog(catalogId, { consistent: true })) === undefined) {
-    throw new HttpProblem('catalog-not-found', `There is no catalog ${catalogId}.`);
-  }
+async function requireCatalogForWrite(catalogId: string): Promise<void> {
+  requireCatalog(await getCatalog(catalogId, { consistent: true }), catalogId);
 }
 
 /**
@@ -51,7 +50,7 @@ async function requireCatalog(catalogId: string): Promise<void> {
  * reads for the check below. A repeat of the same add costs 1 + 2n read units and no write.
  */
 export async function addKeys(catalogId: string, sent: readonly SentKey[], now: string): Promise<KeysAdded> {
-  await requireCatalog(catalogId);
+  await requireCatalogForWrite(catalogId);
   const keys = sent.map((s) => s.key);
   const [contents, members] = await Promise.all([readContentStamps(keys), readMembers(catalogId, keys)]);
   const unknown = sent.filter((s) => !contents.has(s.key));
@@ -101,7 +100,7 @@ export async function addKeys(catalogId: string, sent: readonly SentKey[], now: 
  * it twice, changes nothing (the first `removedAt` is kept).
  */
 export async function removeKeys(catalogId: string, sent: readonly SentKey[], now: string): Promise<KeysRemoved> {
-  await requireCatalog(catalogId);
+  await requireCatalogForWrite(catalogId);
   const members = await readMembers(
     catalogId,
     sent.map((s) => s.key),

@@ -1,7 +1,7 @@
 import { httpRoute } from '../shared/http';
-import { HttpProblem } from '../shared/problem';
 import { diffCatalog, missingCursorKey } from './catalog-diff';
 import { readWholeCatalog } from './catalog-member-store';
+import { requireCatalog } from './catalog-rules';
 import { MAX_DIFF_BODY_BYTES } from './catalog-limits';
 import { catalogPathSchema, diffRequestSchema } from './catalog-schemas';
 
@@ -9,7 +9,6 @@ import { catalogPathSchema, diffRequestSchema } from './catalog-schemas';
 export const handler = httpRoute({ params: catalogPathSchema, body: diffRequestSchema, maxBodyBytes: MAX_DIFF_BODY_BYTES }, async ({ params, body }) => {
   const missingAfter = body.cursor === undefined ? undefined : missingCursorKey(body.cursor);
   const readAt = Date.now();
-  const catalog = await readWholeCatalog(params.catalogId);
-  if (catalog === undefined) throw new HttpProblem('catalog-not-found', `There is no catalog ${params.catalogId}.`);
+  const catalog = requireCatalog(await readWholeCatalog(params.catalogId), params.catalogId);
   return { body: diffCatalog(catalog.members, { keys: body.keys, since: body.since, missingAfter }, readAt) };
 });
