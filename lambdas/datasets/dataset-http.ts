@@ -1,11 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Reply } from '../shared/http';
-import { HttpProblem, validationProblem } from '../shared/problem';
+import { validationProblem } from '../shared/problem';
 import type { DatasetRecord } from './dataset-item';
-import { MAX_DATASETS_PER_USER, MAX_RECORDS_PER_DATASET } from './dataset-limits';
-import type { LimitReached, VersionMismatch } from './dataset-store';
 
-/** The HTTP side of record versions (If-Match, ETag) and of the store's refusals. */
+/** The HTTP side of record versions: If-Match in, ETag out. */
 
 /** Digits only, at most 15 of them: every version the server can assign stays a safe integer. */
 const IF_MATCH = /^\s*(?:"([1-9][0-9]{0,14})"|([1-9][0-9]{0,14}))\s*$/;
@@ -26,16 +24,3 @@ export function expectedVersionOf(event: APIGatewayProxyEventV2): number | undef
 
 /** A record with its version as a strong ETag, ready to send back in If-Match. */
 export const recordReply = (record: DatasetRecord): Reply => ({ body: record, headers: { etag: `"${record.version}"` } });
-
-export function refusal(result: VersionMismatch | LimitReached, dataset: string): HttpProblem {
-  if (result.outcome === 'version-mismatch') {
-    const detail = result.current === null ? 'The record does not exist.' : `The record is at version ${result.current.version}.`;
-    return new HttpProblem('version-mismatch', `${detail} Nothing was written; merge with \`current\` and retry.`, { extensions: { current: result.current } });
-  }
-  return new HttpProblem(
-    'dataset-limit-reached',
-    result.limit === 'records-per-dataset'
-      ? `Dataset ${dataset} already holds ${MAX_RECORDS_PER_DATASET} records, the most a dataset may.`
-      : `You already have ${MAX_DATASETS_PER_USER} datasets, the most you may; a dataset goes away with its last record.`,
-  );
-}

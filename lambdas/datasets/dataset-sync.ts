@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, recorded, unrecorded } from '../shared/sync-appliers';
 import type { MutationApplier, MutationContext, MutationResult, Origin, SyncedType } from '../shared/sync-contract';
-import { refusal } from './dataset-http';
 import { type DatasetRecord, datasetRecordFeed, datasetRecordFeedKey } from './dataset-item';
+import { refusal } from './dataset-rules';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from './dataset-schemas';
 import { deleteRecord, putRecord } from './dataset-store';
 

@@ -1,6 +1,7 @@
 import { nowIso } from '../shared/clock';
 import { httpRoute } from '../shared/http';
-import { expectedVersionOf, refusal } from './dataset-http';
+import { expectedVersionOf } from './dataset-http';
+import { refusal } from './dataset-rules';
 import { recordPathSchema } from './dataset-schemas';
 import { deleteRecord } from './dataset-store';
 

@@ -1,6 +1,7 @@
 import { nowIso } from '../shared/clock';
 import { httpRoute } from '../shared/http';
-import { expectedVersionOf, recordReply, refusal } from './dataset-http';
+import { expectedVersionOf, recordReply } from './dataset-http';
+import { refusal } from './dataset-rules';
 import { MAX_RECORD_BODY_BYTES } from './dataset-limits';
 import { recordPathSchema, recordWriteSchema } from './dataset-schemas';
 import { putRecord } from './dataset-store';
