@@ -6,8 +6,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PlayheadApiStack } from '../lib/api-stack';
-import { PlayheadDataStack } from '../lib/data-stack';
+import { PlayheadApiStack } from '../lib/cdk/api-stack';
+import { PlayheadDataStack } from '../lib/cdk/data-stack';
 
 const app = new App();
 

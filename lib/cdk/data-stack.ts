@@ -4,11 +4,11 @@ import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../lambdas/messages/message-limits';
+import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
 import { mediaBucketName } from './media-bucket';
-import { dlqName, type QueueName, queueDefinitions } from './queue-definitions';
-import { streamRouterSettings } from './stream-settings';
-import { type KeyAttribute, tableDefinition } from './table-definition';
+import { dlqName, type QueueName, queueDefinitions } from '../queue-definitions';
+import { streamRouterSettings } from '../stream-settings';
+import { type KeyAttribute, tableDefinition } from '../table-definition';
 
 const attribute = (key: KeyAttribute) => ({
   name: key.name,

@@ -14,13 +14,13 @@ import { mediaBucketName } from './media-bucket';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
+import { MESSAGE_KEY_PREFIX } from '../../lambdas/messages/message-limits';
 import type { Construct } from 'constructs';
-import { COUNTRY_CLAIM_ENV } from '../lambdas/shared/principal';
+import { COUNTRY_CLAIM_ENV } from '../../lambdas/shared/principal';
 import { PlayheadFunction } from './playhead-function';
-import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from './queue-definitions';
-import { consumers, type RouteDefinition, routes } from './routes';
-import { streamRouterSettings } from './stream-settings';
+import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from '../queue-definitions';
+import { consumers, type RouteDefinition, routes } from '../routes';
+import { streamRouterSettings } from '../stream-settings';
 
 export interface PlayheadApiStackProps extends StackProps {
   table: ITable;
@@ -97,7 +97,7 @@ export class PlayheadApiStack extends Stack {
       },
     });
 
-    // Addressed by its name: see lib/media-bucket.ts.
+    // Addressed by its name: see lib/cdk/media-bucket.ts.
     const mediaBucket = Bucket.fromBucketName(this, 'MediaBucket', mediaBucketName(this));
     for (const route of routes as readonly RouteDefinition[]) {
       const fn = new PlayheadFunction(this, route.id, {

@@ -9,14 +9,14 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bundleSettings, lambdaRuntimeTarget } from './bundling';
+import { bundleSettings, lambdaRuntimeTarget } from '../bundling';
 import { mediaBucketName } from './media-bucket';
-import { BUCKET_NAME_ENV, TABLE_NAME_ENV } from './queue-definitions';
-import type { RouteDefinition } from './routes';
-import { tableDefinition } from './table-definition';
+import { BUCKET_NAME_ENV, TABLE_NAME_ENV } from '../queue-definitions';
+import type { RouteDefinition } from '../routes';
+import { tableDefinition } from '../table-definition';
 
 /** Route entries and lock file paths are relative to the repository root, wherever the CLI runs. */
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 const RUNTIME = Runtime.NODEJS_22_X;
 
