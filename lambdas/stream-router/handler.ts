@@ -13,6 +13,7 @@ import { logger } from '../shared/logger';
 import { isPermanentError } from '../shared/permanent-errors';
 import { appendChangesToFeed } from '../sync/feed-writer';
 import { type Outgoing, sendAll } from './outbox';
+import { sqsSafeJson } from './sqs-safe-json';
 
 const queueUrl = Object.fromEntries(queueDefinitions.map((q) => [q.name, requireEnv(q.urlEnv)])) as Record<(typeof queueDefinitions)[number]['name'], string>;
 
@@ -187,7 +188,7 @@ async function reportPoison(records: readonly DynamoDBRecord[], refusals: readon
     const record = records[refusal.changeIndex];
     const found = { eventID: record?.eventID, sequenceNumber: record?.dynamodb?.SequenceNumber, keys: record?.dynamodb?.Keys };
     logger.error('stream record set aside', { stage: refusal.stage, reason: refusal.reason, ...found });
-    const whole = record !== undefined && Buffer.byteLength(JSON.stringify(record)) <= REPORTED_RECORD_BYTES;
+    const whole = record !== undefined && Buffer.byteLength(sqsSafeJson(record)) <= REPORTED_RECORD_BYTES;
     return {
       queueUrl: queueUrl['stream-poison'],
       changeIndex: refusal.changeIndex,
