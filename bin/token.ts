@@ -7,16 +7,18 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from 
 import { defaultStateDir, stateFiles } from '../local/paths';
 
 const usage = 'usage: npm run -s token -- <userId> [--scope <scope>]... [--country <CC>] [--ttl <1h|15m|3600>]';
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: { scope: { type: 'string', multiple: true }, country: { type: 'string' }, ttl: { type: 'string' } },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
+function commandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { scope: { type: 'string', multiple: true }, country: { type: 'string' }, ttl: { type: 'string' } },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
 }
+const parsed = commandLine();
 const [userId, ...extra] = parsed.positionals;
 if (!userId || extra.length > 0) {
   console.error(usage);

@@ -13,8 +13,8 @@ import { PlayheadDataStack } from '../../lib/cdk/data-stack';
 import { repoRoot } from '../../lib/cdk/playhead-function';
 import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
-import { consumers, type RouteDefinition, routes } from '../../lib/routes';
-import { streamRouterSettings } from '../../lib/stream-settings';
+import { type RouteDefinition, routes } from '../../lib/routes';
+import { consumers, streamRouterSettings } from '../../lib/consumers';
 import { tableDefinition } from '../../lib/table-definition';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -43,7 +43,7 @@ const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Act
 function allowedStatements(template: Template, roleLogicalId: string): Statement[] {
   return ofType(template, 'AWS::IAM::Policy')
     .filter(([, r]) => JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
-    .flatMap(([, r]) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+    .flatMap(([, r]) => (r.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [])
     .filter((s) => s.Effect === 'Allow');
 }
 
@@ -346,9 +346,10 @@ describe('API stack: propagation worker', () => {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    const timeout = (apiTemplate.findResources('AWS::Lambda::Function')[functionLogicalId(consumers.propagationWorker.id)]?.Properties as { Timeout: number }).Timeout;
+    const timeout = (apiTemplate.findResources('AWS::Lambda::Function')[functionLogicalId(consumers.propagationWorker.id)]?.Properties as { Timeout: number } | undefined)?.Timeout;
+    expect(timeout).toBeGreaterThan(0);
     dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
-      VisibilityTimeout: 6 * timeout,
+      VisibilityTimeout: 6 * (timeout ?? 0),
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
   });

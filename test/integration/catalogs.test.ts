@@ -81,11 +81,15 @@ async function putEpisode(token: string, showId: string, id: string, title = 'An
 
 /** Adds keys 100 a call, six calls at once. */
 async function addKeys(token: string, catalogId: string, keys: readonly string[]): Promise<void> {
-  await inParallel(batches(keys, MAX_KEYS_PER_CHANGE), 6, async (batch) => ok(await call('POST', `/v1/catalogs/${catalogId}/keys:add`, { token, body: { keys: batch } })));
+  await inParallel(batches(keys, MAX_KEYS_PER_CHANGE), 6, async (batch) => {
+    await ok(await call('POST', `/v1/catalogs/${catalogId}/keys:add`, { token, body: { keys: batch } }));
+  });
 }
 
 async function removeKeys(token: string, catalogId: string, keys: readonly string[]): Promise<void> {
-  await inParallel(batches(keys, MAX_KEYS_PER_CHANGE), 4, async (batch) => ok(await call('POST', `/v1/catalogs/${catalogId}/keys:remove`, { token, body: { keys: batch } })));
+  await inParallel(batches(keys, MAX_KEYS_PER_CHANGE), 4, async (batch) => {
+    await ok(await call('POST', `/v1/catalogs/${catalogId}/keys:remove`, { token, body: { keys: batch } }));
+  });
 }
 
 async function diff(token: string, catalogId: string, body: Record<string, unknown>): Promise<Diff> {

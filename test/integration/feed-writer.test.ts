@@ -61,9 +61,10 @@ describe('feed writer', () => {
   it('keeps users apart and ignores items that are not synced types', async () => {
     const alice = newUserId('alice');
     const bob = newUserId('bob');
+    streamSeq += 1n;
     const catalogChange: ItemChange = {
       changeId: 'catalog',
-      streamSeq: String((streamSeq += 1n)),
+      streamSeq: String(streamSeq),
       occurredAt: new Date().toISOString(),
       keys: { PK: 'ASSET#x', SK: 'ASSET' },
       oldImage: undefined,

@@ -15,7 +15,9 @@ const tempDir = (label: string) => {
   tempDirs.push(dir);
   return dir;
 };
-afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: 30_000 });

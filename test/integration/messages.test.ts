@@ -52,7 +52,7 @@ describe('video messages', () => {
 
     // Each side's push is the packet it would poll.
     const [bobPush] = await notificationsWhere((n) => n.userId === bob.id && delivered(n.packet, messageId), 1, 200);
-    const { asOf: _a, ...bobPushed } = bobPush?.message.packet as InfoPacket;
+    const { asOf: _a, ...bobPushed } = (bobPush?.message.packet ?? {}) as InfoPacket;
     const { asOf: _b, ...bobPolled } = await packetOf(bob.token);
     expect(bobPushed).toEqual(bobPolled);
 

@@ -233,7 +233,7 @@ describe('the same push sent twice at once (a client whose request timed out)', 
     for (const other of answers.slice(1)) expect(other).toEqual(answers[0]);
     // One write each: the entry was written once (one updatedAt), the progress once.
     const queue = (await ok(call('GET', '/v1/queue', { token }))) as { updatedAt: string }[];
-    expect(queue.map((e) => e.updatedAt)).toEqual([(answers[0]?.[1]?.value as { updatedAt: string }).updatedAt]);
-    expect((await ok(call('GET', `/v1/progress/${assetId}`, { token })) as { updatedAt: string }).updatedAt).toBe((answers[0]?.[0]?.value as { updatedAt: string }).updatedAt);
+    expect(queue.map((e) => e.updatedAt)).toEqual([(answers[0]?.[1]?.value as { updatedAt: string } | undefined)?.updatedAt]);
+    expect((await ok(call('GET', `/v1/progress/${assetId}`, { token })) as { updatedAt: string }).updatedAt).toBe((answers[0]?.[0]?.value as { updatedAt: string } | undefined)?.updatedAt);
   });
 });

@@ -291,7 +291,9 @@ function validatorAt(schemaPointer: string): ValidateFunction {
 export function compileAllSchemas(): string[] {
   const pointers: string[] = [];
   const visit = (node: unknown, pointer: string): void => {
-    if (Array.isArray(node)) node.forEach((child, i) => visit(child, `${pointer}/${i}`));
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) visit(child, `${pointer}/${i}`);
+    }
     if (!isObject(node)) return;
     for (const [key, child] of Object.entries(node)) {
       const childPointer = `${pointer}/${escapePointer(key)}`;
