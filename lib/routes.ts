@@ -1,7 +1,8 @@
 /**
  * The route table: every HTTP route exists here once. The CDK API stack creates one Lambda
  * per entry, the local gateway dispatches with it, and a contract test checks that
- * openapi.yaml documents exactly these routes.
+ * openapi.yaml documents exactly these routes. Functions that are not routes are in
+ * lib/consumers.ts.
  */
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -91,15 +92,6 @@ export const routes = [
   { id: 'PullSyncSession', method: 'GET', path: '/v1/sync/sessions/{sessionId}/pull', entry: 'lambdas/sync/pull-session.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'CompleteSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/complete', entry: 'lambdas/sync/complete-session.ts', auth: 'jwt', table: 'readwrite' },
 ] as const satisfies readonly RouteDefinition[];
-
-/** Functions that are not HTTP routes (event consumers). */
-export const consumers = {
-  streamRouter: { id: 'StreamRouter', entry: 'lambdas/stream-router/handler.ts', table: 'readwrite', sendsTo: ['analytics', 'changes', 'propagation', 'notifications', 'stream-poison'] },
-  /** Confirms message uploads from the media bucket's Object Created events (EventBridge). */
-  uploadConfirmer: { id: 'UploadConfirmer', entry: 'lambdas/messages/upload-events.ts', table: 'readwrite', media: 'readwrite' },
-  /** Refreshes the copies of an edited catalog item; sends itself the next page of holders. */
-  propagationWorker: { id: 'PropagationWorker', entry: 'lambdas/propagation/handler.ts', table: 'readwrite', sendsTo: ['propagation'], consumes: 'propagation' },
-} as const;
 
 /** A parameter segment that is not percent-encoded UTF-8 (`%ZZ`, `%`, `%E0%A4%A`): a bad request, not an unknown route. */
 export class MalformedPathParameter extends Error {

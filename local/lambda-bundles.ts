@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { esbuildOptionsFor } from '../lib/bundling';
-import { consumers, type RouteDefinition, routes } from '../lib/routes';
+import { type ConsumerDefinition, type ConsumerTrigger, consumers } from '../lib/consumers';
+import { type RouteDefinition, routes } from '../lib/routes';
 import { repoRoot } from './paths';
 
 /**
@@ -22,7 +23,7 @@ export const BUNDLE_SIZE_TARGET_BYTES = 500 * 1024;
 export const MEDIA_BUNDLE_SIZE_TARGET_BYTES = 640 * 1024;
 
 export interface LambdaFunction {
-  /** The route or consumer id, as in lib/routes.ts. */
+  /** The route or consumer id, as in lib/routes.ts and lib/consumers.ts. */
   id: string;
   /** What invokes it: `METHOD /path` for routes. */
   trigger: string;
@@ -45,10 +46,24 @@ export const lambdaFunctions: readonly LambdaFunction[] = [
     entry: route.entry,
     sizeTargetBytes: route.media === undefined ? BUNDLE_SIZE_TARGET_BYTES : MEDIA_BUNDLE_SIZE_TARGET_BYTES,
   })),
-  { id: consumers.streamRouter.id, trigger: 'DynamoDB stream', entry: consumers.streamRouter.entry, sizeTargetBytes: BUNDLE_SIZE_TARGET_BYTES },
-  { id: consumers.propagationWorker.id, trigger: 'SQS propagation queue', entry: consumers.propagationWorker.entry, sizeTargetBytes: BUNDLE_SIZE_TARGET_BYTES },
-  { id: consumers.uploadConfirmer.id, trigger: 'S3 Object Created (EventBridge)', entry: consumers.uploadConfirmer.entry, sizeTargetBytes: MEDIA_BUNDLE_SIZE_TARGET_BYTES },
+  ...(Object.values(consumers) as readonly ConsumerDefinition[]).map((consumer) => ({
+    id: consumer.id,
+    trigger: triggerLabel(consumer.trigger),
+    entry: consumer.entry,
+    sizeTargetBytes: consumer.media === undefined ? BUNDLE_SIZE_TARGET_BYTES : MEDIA_BUNDLE_SIZE_TARGET_BYTES,
+  })),
 ];
+
+function triggerLabel(trigger: ConsumerTrigger): string {
+  switch (trigger.kind) {
+    case 'stream':
+      return 'DynamoDB stream';
+    case 'queue':
+      return `SQS ${trigger.queue} queue`;
+    case 'bucket-events':
+      return 'S3 Object Created (EventBridge)';
+  }
+}
 
 /** Builds every function into `outDir/<id>/index.mjs`; `.mjs` because Lambda loads ESM that way. */
 export async function buildLambdaBundles(outDir: string): Promise<BuiltBundle[]> {

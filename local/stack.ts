@@ -6,8 +6,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
-import { consumers, routes } from '../lib/routes';
-import { streamRouterSettings } from '../lib/stream-settings';
+import { type ConsumerDefinition, consumers } from '../lib/consumers';
+import { routes } from '../lib/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { freePort } from './free-port';
 import { startGateway } from './gateway';
@@ -19,7 +19,6 @@ import { ensureTable, provisionMessaging } from './provision';
 import { QueueConsumer } from './queue-consumer';
 import { StreamPoller } from './stream-poller';
 import { UploadBridge } from './upload-bridge';
-import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
 import { sqsSafeJson } from '../lambdas/stream-router/sqs-safe-json';
 
 export interface LocalStackOptions {
@@ -52,13 +51,12 @@ export interface LocalStack {
 }
 
 const RESOURCE_PREFIX = 'playhead';
-/** Concurrent worker invocations locally (Lambda scales this on its own). */
-const LOCAL_WORKER_CONCURRENCY = 4;
-/**
- * A failed work message comes back this soon locally: the worker's timeout, as long as one
- * message can take in Lambda, rather than the queue's six times that.
- */
-const LOCAL_RETRY_SECONDS = 30;
+
+/** What runs a consumer's handler on a laptop: the stand-in for its trigger. */
+interface ConsumerRunner {
+  start(): void;
+  stop(): Promise<void>;
+}
 
 /**
  * The whole backend on a laptop: DynamoDB Local, the SQS/S3 emulator, the resources the CDK
@@ -85,8 +83,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ]);
     stops.push(() => dynamo.stop(), () => messaging.stop());
     const queues = provisionMessaging(messaging, RESOURCE_PREFIX, bucketName);
-    const failureQueue = messaging.createQueue(`${RESOURCE_PREFIX}-${streamRouterSettings.failureQueueName}`).queueUrl;
-    queues[streamRouterSettings.failureQueueName] = failureQueue;
+    // A stream consumer's on-failure destination, which the data stack creates in AWS.
+    for (const { trigger } of Object.values(consumers) as readonly ConsumerDefinition[]) {
+      if (trigger.kind === 'stream') queues[trigger.failureQueueName] = messaging.createQueue(`${RESOURCE_PREFIX}-${trigger.failureQueueName}`).queueUrl;
+    }
 
     // The handlers read their configuration from the environment, exactly as in Lambda.
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -110,65 +110,68 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const gateway = await startGateway({ routes, publicJwk: signingKey.publicJwk, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, port: options.port });
     stops.push(() => new Promise<void>((resolve) => gateway.server.close(() => resolve())));
 
-    const { handler: streamRouter } = (await import(pathToFileURL(path.join(repoRoot, consumers.streamRouter.entry)).href)) as {
-      handler: ConstructorParameters<typeof StreamPoller>[0]['handler'];
-    };
     const sqs = new SQSClient({ endpoint: messaging.address, region, credentials, useQueueUrlAsEndpoint: false });
-    const poller = new StreamPoller({
-      client: new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region, credentials }),
-      streamArn,
-      handler: streamRouter,
-      batchSize: streamRouterSettings.batchSize,
-      retryAttempts: streamRouterSettings.retryAttempts,
-      checkpointFile: files.streamCheckpoints,
-      // Like Lambda's on-failure destination: where the records are, not what they hold.
-      onDiscard: async (records, reason) => {
-        const body = {
-          reason,
-          streamArn,
-          records: records.map((r) => ({ eventID: r.eventID, sequenceNumber: r.dynamodb?.SequenceNumber, keys: r.dynamodb?.Keys })),
-        };
-        await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: sqsSafeJson(body) }));
-      },
-      log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'stream-poller', message, ...details })),
-    });
-    poller.start();
-    stops.push(() => poller.stop());
+    const warn = (source: string) => (message: string, details?: Record<string, unknown>) => log(JSON.stringify({ level: 'WARN', source, message, ...details }));
 
-    // The propagation worker, fed from its work queue as Lambda's SQS event source would.
-    const worker = consumers.propagationWorker;
-    const { handler: workerHandler } = (await import(pathToFileURL(path.join(repoRoot, worker.entry)).href)) as {
-      handler: ConstructorParameters<typeof QueueConsumer>[0]['handler'];
+    // Each entry of lib/consumers.ts, fed by the laptop stand-in for its trigger.
+    const runnerFor = (consumer: ConsumerDefinition, handler: unknown): ConsumerRunner => {
+      const { trigger } = consumer;
+      switch (trigger.kind) {
+        case 'stream': {
+          const failureQueue = queues[trigger.failureQueueName] as string;
+          return new StreamPoller({
+            client: new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region, credentials }),
+            streamArn,
+            handler: handler as ConstructorParameters<typeof StreamPoller>[0]['handler'],
+            batchSize: trigger.batchSize,
+            retryAttempts: trigger.retryAttempts,
+            checkpointFile: files.streamCheckpoints,
+            // Like Lambda's on-failure destination: where the records are, not what they hold.
+            onDiscard: async (records, reason) => {
+              const body = {
+                reason,
+                streamArn,
+                records: records.map((r) => ({ eventID: r.eventID, sequenceNumber: r.dynamodb?.SequenceNumber, keys: r.dynamodb?.Keys })),
+              };
+              await sqs.send(new SendMessageCommand({ QueueUrl: failureQueue, MessageBody: sqsSafeJson(body) }));
+            },
+            log: warn('stream-poller'),
+          });
+        }
+        case 'queue': {
+          // As Lambda's SQS event source would; a failed message comes back after the
+          // consumer's timeout (as long as one message can take in Lambda), not the queue's.
+          const queueUrl = queues[trigger.queue] as string;
+          return new QueueConsumer({
+            client: sqs,
+            queueUrl,
+            queueArn: `arn:aws:sqs:${region}:000000000000:${queueUrl.split('/').at(-1)}`,
+            region,
+            handler: handler as ConstructorParameters<typeof QueueConsumer>[0]['handler'],
+            concurrency: trigger.localConcurrency,
+            visibilityTimeoutSeconds: consumer.timeoutSeconds,
+            log: warn('queue-consumer'),
+          });
+        }
+        case 'bucket-events':
+          // Uploads reach the handler as S3's Object Created events do through EventBridge.
+          return new UploadBridge({
+            spy: messaging.spy,
+            bucket: bucketName,
+            prefix: trigger.prefix,
+            region,
+            handler: handler as ConstructorParameters<typeof UploadBridge>[0]['handler'],
+            attempts: trigger.localAttempts,
+            log: warn('upload-bridge'),
+          });
+      }
     };
-    const workQueue = queues[worker.consumes] as string;
-    const consumer = new QueueConsumer({
-      client: sqs,
-      queueUrl: workQueue,
-      queueArn: `arn:aws:sqs:${region}:000000000000:${workQueue.split('/').at(-1)}`,
-      region,
-      handler: workerHandler,
-      concurrency: LOCAL_WORKER_CONCURRENCY,
-      visibilityTimeoutSeconds: LOCAL_RETRY_SECONDS,
-      log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'queue-consumer', message, ...details })),
-    });
-    consumer.start();
-    stops.push(() => consumer.stop());
-
-    // Message uploads reach the confirm handler as S3's Object Created events do through EventBridge.
-    const { handler: uploadHandler } = (await import(pathToFileURL(path.join(repoRoot, consumers.uploadConfirmer.entry)).href)) as {
-      handler: ConstructorParameters<typeof UploadBridge>[0]['handler'];
-    };
-    const bridge = new UploadBridge({
-      spy: messaging.spy,
-      bucket: bucketName,
-      prefix: MESSAGE_KEY_PREFIX,
-      region,
-      handler: uploadHandler,
-      attempts: 3,
-      log: (message, details) => log(JSON.stringify({ level: 'WARN', source: 'upload-bridge', message, ...details })),
-    });
-    bridge.start();
-    stops.push(() => bridge.stop());
+    for (const consumer of Object.values(consumers) as readonly ConsumerDefinition[]) {
+      const { handler } = (await import(pathToFileURL(path.join(repoRoot, consumer.entry)).href)) as { handler: unknown };
+      const runner = runnerFor(consumer, handler);
+      runner.start();
+      stops.push(() => runner.stop());
+    }
 
     const endpoints: Endpoints = {
       api: gateway.url,

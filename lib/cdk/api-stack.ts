@@ -9,7 +9,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { mediaBucketName } from './media-bucket';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -19,8 +19,8 @@ import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../../lambdas/shared/principal';
 import { PlayheadFunction } from './playhead-function';
 import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from '../queue-definitions';
-import { consumers, type RouteDefinition, routes } from '../routes';
-import { streamRouterSettings } from '../stream-settings';
+import { type ConsumerDefinition, type ConsumerTrigger, consumers } from '../consumers';
+import { type RouteDefinition, routes } from '../routes';
 
 export interface PlayheadApiStackProps extends StackProps {
   table: ITable;
@@ -43,8 +43,8 @@ export const stageThrottle = { burstLimit: 200, rateLimit: 100 } as const;
 const COGNITO_COUNTRY_CLAIM = 'custom:country';
 
 /**
- * The stateless half: the HTTP API, one Lambda per route of lib/routes.ts, and the stream
- * router. It can be destroyed and redeployed at will; the data stack is untouched.
+ * The stateless half: the HTTP API, one Lambda per route of lib/routes.ts, and one per
+ * consumer of lib/consumers.ts with its event source. It can be destroyed and redeployed at will; the data stack is untouched.
  */
 export class PlayheadApiStack extends Stack {
   readonly httpApi: HttpApi;
@@ -126,72 +126,71 @@ export class PlayheadApiStack extends Stack {
       }
     }
 
-    const streamRouter = new PlayheadFunction(this, consumers.streamRouter.id, {
-      entry: consumers.streamRouter.entry,
-      description: 'Numbers table changes into the change feed; sends change notices and analytics events',
-      // A batch of up to batchSize records, sent to SQS ten at a time.
-      timeout: Duration.seconds(30),
-      environment: retention,
-    });
-    streamRouter.bindTable(props.table, consumers.streamRouter.table);
-    for (const name of consumers.streamRouter.sendsTo) streamRouter.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
-    streamRouter.fn.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: streamRouterSettings.batchSize,
-        maxBatchingWindow: Duration.seconds(streamRouterSettings.maxBatchingWindowSeconds),
-        bisectBatchOnError: streamRouterSettings.bisectBatchOnError,
-        retryAttempts: streamRouterSettings.retryAttempts,
-        reportBatchItemFailures: streamRouterSettings.reportBatchItemFailures,
-        onFailure: new SqsDlq(props.failureQueue),
-      }),
-    );
-    Validations.of(streamRouter.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'dynamodb:ListStreams, added by the DynamoDB event source, supports no resource-level permissions; the stream reads themselves are limited to this table\'s stream.',
-    });
-    this.functions[consumers.streamRouter.id] = streamRouter;
-
-    // S3 → EventBridge → Lambda: AWS service events on the default bus cost nothing, and no
-    // custom resource is needed to attach a notification to a bucket of another stack.
-    const confirmer = consumers.uploadConfirmer;
-    const uploadConfirmer = new PlayheadFunction(this, confirmer.id, {
-      entry: confirmer.entry,
-      description: 'Confirms video message uploads from the media bucket\'s Object Created events',
-      timeout: Duration.seconds(30),
-    });
-    uploadConfirmer.bindTable(props.table, confirmer.table);
-    uploadConfirmer.bindMedia(mediaBucket, confirmer.media, MESSAGE_KEY_PREFIX);
-    const uploadFailures = new Queue(this, 'UploadEventFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    Validations.of(uploadFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the upload event rule; nothing consumes it automatically.',
-    });
-    new Rule(this, 'UploadCreated', {
-      description: 'Video message uploads to the media bucket',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [mediaBucket.bucketName] }, object: { key: [{ prefix: MESSAGE_KEY_PREFIX }] } },
-      },
-      targets: [new LambdaFunction(uploadConfirmer.fn, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: uploadFailures })],
-    });
-    this.functions[confirmer.id] = uploadConfirmer;
-
-    const worker = consumers.propagationWorker;
-    const propagationWorker = new PlayheadFunction(this, worker.id, {
-      entry: worker.entry,
-      description: 'Refreshes the copies of an edited catalog item in queues and curated catalogs, a page of holders per message',
-      // The work queue's visibility timeout is six times this (lib/queue-definitions.ts).
-      timeout: Duration.seconds(30),
-    });
-    propagationWorker.bindTable(props.table, worker.table);
-    for (const name of worker.sendsTo) propagationWorker.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
-    // Failed messages come back by SQS's own redelivery, then go to the queue's DLQ.
-    propagationWorker.fn.addEventSource(new SqsEventSource(queueNamed(props.queues, worker.consumes), { batchSize: 10, reportBatchItemFailures: true }));
-    this.functions[worker.id] = propagationWorker;
+    // One Lambda per entry of lib/consumers.ts, with the event source its trigger names.
+    for (const consumer of Object.values(consumers) as readonly ConsumerDefinition[]) {
+      const fn = new PlayheadFunction(this, consumer.id, {
+        entry: consumer.entry,
+        description: consumer.description,
+        timeout: Duration.seconds(consumer.timeoutSeconds),
+        environment: consumer.feedRetention ? retention : {},
+      });
+      if (consumer.table !== 'none') fn.bindTable(props.table, consumer.table);
+      if (consumer.media !== undefined) fn.bindMedia(mediaBucket, consumer.media, MESSAGE_KEY_PREFIX);
+      for (const name of consumer.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
+      this.connectTrigger(fn, consumer.trigger, props, mediaBucket);
+      this.functions[consumer.id] = fn;
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Playhead HTTP API' });
+  }
+
+  /** The event source of a consumer, as its trigger in lib/consumers.ts describes it. */
+  private connectTrigger(fn: PlayheadFunction, trigger: ConsumerTrigger, props: PlayheadApiStackProps, mediaBucket: IBucket): void {
+    switch (trigger.kind) {
+      case 'stream':
+        fn.fn.addEventSource(
+          new DynamoEventSource(props.table, {
+            startingPosition: StartingPosition[trigger.startingPosition],
+            batchSize: trigger.batchSize,
+            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+            bisectBatchOnError: trigger.bisectBatchOnError,
+            retryAttempts: trigger.retryAttempts,
+            reportBatchItemFailures: trigger.reportBatchItemFailures,
+            // The data stack's queue named by trigger.failureQueueName.
+            onFailure: new SqsDlq(props.failureQueue),
+          }),
+        );
+        Validations.of(fn.role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'dynamodb:ListStreams, added by the DynamoDB event source, supports no resource-level permissions; the stream reads themselves are limited to this table\'s stream.',
+        });
+        return;
+      case 'queue':
+        // Failed messages come back by SQS's own redelivery, then go to the queue's DLQ.
+        fn.fn.addEventSource(new SqsEventSource(queueNamed(props.queues, trigger.queue), { batchSize: trigger.batchSize, reportBatchItemFailures: trigger.reportBatchItemFailures }));
+        return;
+      case 'bucket-events': {
+        // S3 → EventBridge → Lambda: AWS service events on the default bus cost nothing, and no
+        // custom resource is needed to attach a notification to a bucket of another stack.
+        const failures = new Queue(this, trigger.deadLetterQueueId, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+        Validations.of(failures).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself the dead-letter destination of the upload event rule; nothing consumes it automatically.',
+        });
+        new Rule(this, trigger.rule.id, {
+          description: trigger.rule.description,
+          eventPattern: {
+            source: ['aws.s3'],
+            detailType: ['Object Created'],
+            detail: { bucket: { name: [mediaBucket.bucketName] }, object: { key: [{ prefix: trigger.prefix }] } },
+          },
+          targets: [
+            new LambdaFunction(fn.fn, { retryAttempts: trigger.retryAttempts, maxEventAge: Duration.hours(trigger.maxEventAgeHours), deadLetterQueue: failures }),
+          ],
+        });
+        return;
+      }
+    }
   }
 
   /**

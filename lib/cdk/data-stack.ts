@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
 import { mediaBucketName } from './media-bucket';
 import { dlqName, type QueueName, queueDefinitions } from '../queue-definitions';
-import { streamRouterSettings } from '../stream-settings';
+import { streamRouterSettings } from '../consumers';
 import { type KeyAttribute, tableDefinition } from '../table-definition';
 
 const attribute = (key: KeyAttribute) => ({
