@@ -9,7 +9,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { PROGRESS_ENTITY, progressKey } from '../lambdas/progress/progress-item';
-import { streamRouterSettings } from '../lib/stream-settings';
+import { streamRouterSettings } from '../lib/consumers';
 import { drainStream } from './bench-support';
 
 /** The fields of the router's batch line this module reads. */

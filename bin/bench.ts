@@ -14,7 +14,7 @@ import { mapConcurrently } from '../lambdas/shared/concurrency';
 import { lambdaRuntimeTarget } from '../lib/bundling';
 import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
 import { routes } from '../lib/routes';
-import { streamRouterSettings } from '../lib/stream-settings';
+import { streamRouterSettings } from '../lib/consumers';
 import { sleep } from './bench-support';
 import { measureMessages, type MessageFigures, renderMessages } from './bench-messages';
 import { measurePodcasts, type PodcastFigures, renderPodcasts } from './bench-podcasts';
