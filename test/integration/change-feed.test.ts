@@ -1,5 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createAsset, newUserId, tokenFor } from '../support/api';
 import { type Change, cursorSecret, pull, pullAll, waitForChanges } from '../support/feed';
 
@@ -10,12 +9,15 @@ async function freshUser() {
   return { userId, token, start };
 }
 
+let encodeFeedCursor: typeof import('../../lambdas/sync/feed-cursor').encodeFeedCursor;
+beforeAll(async () => {
+  // The API's own encoder with the stack's secret, so these cursors sign exactly as issued ones do.
+  process.env.FEED_CURSOR_SECRET = cursorSecret();
+  ({ encodeFeedCursor } = await import('../../lambdas/sync/feed-cursor'));
+});
+
 /** A cursor signed with the real secret, for positions and times the API would not issue now. */
-function craftCursor(userId: string, seq: number, issuedAt: number): string {
-  const payload = Buffer.from(JSON.stringify({ s: seq, t: issuedAt })).toString('base64url');
-  const mac = createHmac('sha256', cursorSecret()).update(`${userId}\n${payload}`).digest().subarray(0, 16).toString('base64url');
-  return `${payload}.${mac}`;
-}
+const craftCursor = (userId: string, seq: number, issuedAt: number): string => encodeFeedCursor(userId, { seq, issuedAt });
 
 describe('GET /v1/changes', () => {
   it('lists every change of every synced type in order, deletes included', async () => {
