@@ -12,7 +12,7 @@ import { catalogPartitionKey, isCatalogHeader } from './catalog-store';
  * own partition and sorted by content key. A member keeps a copy of its content's `updatedAt`
  * and `deletedAt` (`contentUpdatedAt`, `contentDeletedAt`), so a diff reads the catalog's
  * partition alone, never the content items. While it is in the catalog (not removed) a member
- * is a holder of its content (GSI1: `HOLDERS#<content key>` / `CATALOG#<catalogId>`), which is
+ * is a holder of its content (its index entry is built by catalog/holders-index.ts), which is
  * how lambdas/propagation finds it and refreshes the copy when the content is edited or deleted.
  * A removed member stays, with `removedAt` and out of the index, so a diff can say since when a
  * key is gone.
