@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { newTally, withCapacityTally } from '../shared/capacity-meter';
+import { newTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { nowIso } from '../shared/clock';
 import { logger } from '../shared/logger';
 import { deleteObject } from './message-media';
@@ -19,7 +19,9 @@ interface ObjectCreatedDetail {
 export async function handler(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {
   const tally = newTally();
   await withCapacityTally(tally, () => confirm(event));
-  logger.info('upload event', { objectKey: event.detail.object.key, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits, dynamoRequests: tally.requests });
+  const line = { objectKey: event.detail.object.key, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits, dynamoRequests: tally.requests };
+  logger.info('upload event', line);
+  reportCapacity('upload event', tally, line);
 }
 
 async function confirm(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {

@@ -5,7 +5,7 @@ import { PROPAGATION_QUEUE_URL_ENV } from '../../lib/queue-definitions';
 import { tableKeyOfContent } from '../catalog/content-keys';
 import { holdersQuery } from '../catalog/holders-index';
 import { type PropagationJob, propagationJobSchema } from '../events/propagation-jobs';
-import { newTally, withCapacityTally } from '../shared/capacity-meter';
+import { newTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { nowIso } from '../shared/clock';
 import { mapConcurrently } from '../shared/concurrency';
 import { requireEnv } from '../shared/config';
@@ -43,7 +43,9 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       }
     }
   });
-  logger.info('propagation batch', { messages: event.Records.length, failed: failures.length, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits });
+  const line = { messages: event.Records.length, failed: failures.length, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits };
+  logger.info('propagation batch', line);
+  reportCapacity('propagation batch', tally, line);
   return { batchItemFailures: failures };
 }
 

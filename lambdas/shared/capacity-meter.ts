@@ -36,3 +36,28 @@ export function recordConsumedCapacity(consumed: ConsumedCapacityLike | Consumed
     tally.writeUnits += write;
   }
 }
+
+/** Who reports a finished tally: a route, a stream batch, a propagation batch, an upload event. */
+export type CapacitySource = 'request' | 'stream batch' | 'propagation batch' | 'upload event';
+
+/**
+ * Hears every finished tally with the fields its source logs next to it (route, status,
+ * records, …). The bench subscribes to read request units; production registers nothing.
+ */
+export type CapacityListener = (source: CapacitySource, tally: Readonly<CapacityTally>, fields: Readonly<Record<string, unknown>>) => void;
+
+const listeners = new Set<CapacityListener>();
+
+/** Registers a listener; returns the function that removes it. */
+export function onCapacity(listener: CapacityListener): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** Hands a finished tally to the listeners; with none registered it returns at once. */
+export function reportCapacity(source: CapacitySource, tally: CapacityTally, fields: Readonly<Record<string, unknown>>): void {
+  if (listeners.size === 0) return;
+  for (const listener of listeners) listener(source, tally, fields);
+}

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { newTally, withCapacityTally } from './capacity-meter';
+import { newTally, reportCapacity, withCapacityTally } from './capacity-meter';
 import { logger } from './logger';
 import { type Principal, principalOf } from './principal';
 import { type FieldError, HttpProblem, internalProblem, PROBLEM_CONTENT_TYPE, validationProblem } from './problem';
@@ -68,7 +68,7 @@ export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.Zod
     } catch (error) {
       result = problemResponse(error, requestId);
     }
-    logger.info('request', {
+    const line = {
       requestId,
       route: event.routeKey,
       status: result.statusCode,
@@ -76,7 +76,9 @@ export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.Zod
       dynamoReadUnits: tally.readUnits,
       dynamoWriteUnits: tally.writeUnits,
       dynamoRequests: tally.requests,
-    });
+    };
+    logger.info('request', line);
+    reportCapacity('request', tally, line);
     return result;
   };
 }

@@ -6,7 +6,7 @@ import { type ItemChange, itemChangeOf } from '../events/item-change';
 import { notificationFor, notifiedUserOf } from '../events/message-notifications';
 import { propagationJobFor } from '../events/propagation-jobs';
 import { infoPacketFor } from '../messages/info-packet';
-import { type CapacityTally, newTally, withCapacityTally } from '../shared/capacity-meter';
+import { type CapacityTally, newTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { mapConcurrently } from '../shared/concurrency';
 import { requireEnv } from '../shared/config';
 import { logger } from '../shared/logger';
@@ -86,7 +86,7 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   if (reported.failedAt !== undefined) firstFailure = Math.min(firstFailure, reported.failedAt);
 
   const failed = records[firstFailure]?.dynamodb?.SequenceNumber;
-  logger.info('stream batch', {
+  const line = {
     records: records.length,
     feedEntries: feed.written.length,
     feedUsers: new Set(feed.written.map((w) => w.userId)).size,
@@ -101,7 +101,9 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
     queueRequests: sent.requests + reported.requests,
     feedMs: Math.round(feedMs * 10) / 10,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
-  });
+  };
+  logger.info('stream batch', line);
+  reportCapacity('stream batch', tally, line);
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
 }
 
