@@ -8,9 +8,9 @@
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { PROGRESS_ENTITY, progressKey } from '../lambdas/progress/progress-item';
-import { streamRouterSettings } from '../lib/consumers';
-import { drainStream } from './bench-support';
+import { PROGRESS_ENTITY, progressKey } from '../../lambdas/progress/progress-item';
+import { streamRouterSettings } from '../../lib/consumers';
+import { drainStream } from './support';
 
 /** The fields of the router's batch line this module reads. */
 export interface RouterBatchLine {
@@ -84,7 +84,7 @@ function progressRecord(userId: string, assetId: string, sequence: bigint, progr
 
 export async function measureRouter(context: RouterBenchContext): Promise<RouterFigures> {
   // Imported late: the handler reads its configuration when it loads, which the local stack sets.
-  const { handler } = await import('../lambdas/stream-router/handler');
+  const { handler } = await import('../../lambdas/stream-router/handler');
   const runs: RouterRun[] = [];
   const stamp = Date.now().toString(36);
   let sequence = 10n ** 20n;

@@ -7,7 +7,7 @@ export const QUIET_MS = 1500;
 /** …and the bench gives up waiting after this long. */
 const DRAIN_LIMIT_MS = 90_000;
 
-/** Waits until the stream router has logged no batch for QUIET_MS; returns the batches seen meanwhile. */
+/** Waits until the stream router has reported no batch for QUIET_MS; returns the batches seen meanwhile. */
 export async function drainStream<B>(capture: { takeBatches(): B[] }): Promise<B[]> {
   const seen: B[] = [];
   let quietSince = Date.now();
