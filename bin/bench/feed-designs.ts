@@ -185,7 +185,8 @@ export function renderFeedDesigns(designs: FeedDesignFigures, feed: FeedFigures)
   return `### The designs considered, measured
 
 How each design numbers a change, and why the chosen one won, is in docs/SYNC.md ("Designs
-considered, measured"); this section measures their price. Each alternative was written for real against DynamoDB Local with \`ReturnConsumedCapacity\`
+considered, measured"); this section measures their price. Each alternative was written for
+real against DynamoDB Local with \`ReturnConsumedCapacity\`
 (items under a throwaway partition of the table; the LSI variants in a throwaway table that has
 one, \`bySeq\` on \`(PK, seq)\`, projecting all attributes as a feed read from it needs). The
 progress item in the transactions is ${designs.transactionItemBytes} bytes. "Documented" is what AWS's pricing rules

@@ -51,9 +51,11 @@ in process) is started on free ports with a temporary state directory. One clien
 requests one after another over HTTP with a valid token: ${WARM_UP_REQUESTS} warm-up requests, then
 ${MEASURED_REQUESTS} measured ones per route. A request's time runs from sending until the whole body
 is read, so it includes the gateway's JWT check and DynamoDB Local (a Java process persisting
-to disk) on 127.0.0.1; "in handler" is the handler's own \`durationMs\` (the figure its log line carries). As
-with \`npm start\`, the stream poller runs alongside and shares the CPUs. These are local
-figures for spotting regressions, not a forecast of latency in AWS.
+to disk) on 127.0.0.1; "in handler" is the handler's own \`durationMs\` (the figure its log line
+carries). As with \`npm start\`, the stream poller runs alongside and shares the CPUs. The
+handlers log at WARN during the run (the figures come from the capacity meter), so writing their
+INFO lines is not in these times. These are local figures for spotting regressions, not a
+forecast of latency in AWS.
 
 ${table(
   ['Request', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'Mean ms', 'Max ms', 'In handler p50 ms'],

@@ -86,9 +86,10 @@ export function renderUnits(units: readonly UnitsRow[]): string {
 Every DynamoDB call the handlers make asks for \`ReturnConsumedCapacity: TOTAL\` and adds the
 answer to a per-request tally (lambdas/shared/dynamo.ts, capacity-meter.ts), which the request's
 log line reports and the meter hands to its listeners. The bench sends one request per operation
-through the local gateway and reads that request's tally from the meter (bin/bench/capture.ts). The units are what DynamoDB Local reports, by DynamoDB's rules: a write costs 1 WCU
-per KB of item written, a strongly consistent read 1 RCU per 4 KB and an eventually consistent
-read half that. Lists were measured with ${LIST_SIZE} small items in the user's partition.
+through the local gateway and reads that request's tally from the meter (bin/bench/capture.ts).
+The units are what DynamoDB Local reports, by DynamoDB's rules: a write costs 1 WCU per KB of
+item written, a strongly consistent read 1 RCU per 4 KB and an eventually consistent read half
+that. Lists were measured with ${LIST_SIZE} small items in the user's partition.
 
 ${table(
   ['Operation', 'Request', 'Case', 'RCU', 'WCU', 'DynamoDB calls'],
