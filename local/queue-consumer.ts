@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
-type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface QueueConsumerOptions {
   client: SQSClient;

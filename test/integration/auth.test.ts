@@ -168,7 +168,7 @@ describe('authentication', () => {
     expect(response.error).toBeUndefined();
     expect(response.status).toBe(431);
     expect(response.headers['content-type']).toBe('application/problem+json');
-    expect(response.headers['connection']).toBe('close');
+    expect(response.headers.connection).toBe('close');
     expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.body));
     expect(JSON.parse(response.body)).toMatchObject({
       type: 'urn:playhead:problem:headers-too-large',

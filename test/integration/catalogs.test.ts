@@ -389,7 +389,8 @@ describe('catalog diff', () => {
     const removed = result.gone.filter((g) => range(125, 200).map(a).includes(g.key));
     expect(removed).toHaveLength(75);
     for (const g of removed) {
-      expect(g.deletedAt! >= removedBetween[0] && g.deletedAt! <= removedBetween[1], `${g.deletedAt} within ${removedBetween.join(' – ')}`).toBe(true);
+      const deletedAt = g.deletedAt ?? '';
+      expect(deletedAt >= removedBetween[0] && deletedAt <= removedBetween[1], `${g.deletedAt} within ${removedBetween.join(' – ')}`).toBe(true);
     }
     expect(result.gone).toEqual(byKey([...range(0, 50).map((i) => ({ key: a(i), deletedAt: (content.get(a(i)) as Content).deletedAt })), ...removed, ...neverIn.map((key) => ({ key }))]));
     expect(result.unchanged).toBe(0);
