@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
 import type { Origin } from '../shared/sync-contract';
-import type { FeedType } from '../shared/sync-contract';
 
 /**
  * Datasets: named sets of key → JSON records, per user. Pure item shapes and keys, shared by
@@ -92,15 +91,3 @@ export function datasetSummaryFromItem(item: Record<string, unknown>): DatasetSu
 
 /** `/` is not allowed in names or keys, so `<dataset>/<key>` names exactly one record. */
 export const datasetRecordFeedKey = (dataset: string, key: string): string => `${dataset}/${key}`;
-
-/** Only records join the change feed; the dataset and count items are bookkeeping derived from them. */
-export const datasetRecordFeed: FeedType = {
-  type: 'dataset-record',
-  entity: DATASET_RECORD_ENTITY,
-  sortPrefix: DATASET_RECORD_SORT_PREFIX,
-  keyOf: (item) => {
-    const parsed = datasetRecordItemSchema.parse(item);
-    return datasetRecordFeedKey(parsed.dataset, parsed.key);
-  },
-  viewOf: datasetRecordFromItem,
-};

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, recorded, unrecorded } from '../shared/sync-appliers';
-import type { MutationApplier, MutationContext, MutationResult, Origin, SyncedType } from '../shared/sync-contract';
-import { type DatasetRecord, datasetRecordFeed, datasetRecordFeedKey } from './dataset-item';
+import type { FeedType, MutationApplier, MutationContext, MutationResult, Origin } from '../shared/sync-contract';
+import {
+  DATASET_RECORD_ENTITY,
+  DATASET_RECORD_SORT_PREFIX,
+  type DatasetRecord,
+  datasetRecordFeedKey,
+  datasetRecordFromItem,
+  datasetRecordItemSchema,
+} from './dataset-item';
 import { refusal } from './dataset-rules';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from './dataset-schemas';
 import { deleteRecord, putRecord } from './dataset-store';
@@ -22,7 +29,7 @@ function datasetRecordAddress(context: MutationContext, address: string): { data
  * with the server's record. A record created offline comes with a `localId` and a `dataset`;
  * the server assigns its key once, so a push sent again reuses it.
  */
-const apply: MutationApplier = async (context, mutation) => {
+export const datasetRecordApply: MutationApplier = async (context, mutation) => {
   const userId = context.principal.userId;
   let address: { dataset: string; key: string };
   let origin: Origin | undefined;
@@ -69,5 +76,14 @@ const apply: MutationApplier = async (context, mutation) => {
   return unrecorded({ id: mutation.id, status: 'conflict', type: DATASET_RECORD, key: publicKey, current: written.current });
 };
 
-/** Dataset records in sync pushes. */
-export const datasetRecordSync: SyncedType = { ...datasetRecordFeed, apply };
+/** Only records join the change feed; the dataset and count items are bookkeeping derived from them. */
+export const datasetRecordFeed: FeedType = {
+  type: 'dataset-record',
+  entity: DATASET_RECORD_ENTITY,
+  sortPrefix: DATASET_RECORD_SORT_PREFIX,
+  keyOf: (item) => {
+    const parsed = datasetRecordItemSchema.parse(item);
+    return datasetRecordFeedKey(parsed.dataset, parsed.key);
+  },
+  viewOf: datasetRecordFromItem,
+};

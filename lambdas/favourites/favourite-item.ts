@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
-import type { FeedType } from '../shared/sync-contract';
 
 /** A show the user follows: `USER#<userId>` / `FAVOURITE#<showId>`. Pure item shape and keys. */
 export const FAVOURITE_ENTITY = 'favourite';
@@ -25,12 +24,3 @@ export function favouriteFromItem(item: Record<string, unknown>): Favourite {
   const parsed = favouriteItemSchema.parse(item);
   return { show: parsed.showId, addedAt: parsed.addedAt };
 }
-
-/** Followed shows in the change feed: a set of shows. */
-export const favouriteFeed: FeedType = {
-  type: 'favourite',
-  entity: FAVOURITE_ENTITY,
-  sortPrefix: FAVOURITE_SORT_PREFIX,
-  keyOf: (item) => favouriteItemSchema.parse(item).showId,
-  viewOf: favouriteFromItem,
-};

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { TTL_ATTRIBUTE } from '../shared/table-index';
 import { userPartitionKey } from '../shared/keys';
-import type { FeedType } from '../shared/sync-contract';
 
 /**
  * A video message is three items. The message itself, `MESSAGE#<id>` / `MESSAGE`, knows who
@@ -100,20 +99,3 @@ export function outgoingOf(item: Record<string, unknown>): OutgoingMessage {
   const slot = outboxSlotSchema.parse(item);
   return { messageId: slot.messageId, recipientId: slot.recipientId, state: slot.state, updatedAt: slot.updatedAt };
 }
-
-/** Message slots join the feed so every device learns of them; only the message routes change them. */
-export const inboxFeed: FeedType = {
-  type: 'message-in',
-  entity: INBOX_ENTITY,
-  sortPrefix: INBOX_SORT_PREFIX,
-  keyOf: (item) => inboxSlotSchema.parse(item).senderId,
-  viewOf: incomingOf,
-};
-
-export const outboxFeed: FeedType = {
-  type: 'message-out',
-  entity: OUTBOX_ENTITY,
-  sortPrefix: OUTBOX_SORT_PREFIX,
-  keyOf: (item) => outboxSlotSchema.parse(item).recipientId,
-  viewOf: outgoingOf,
-};

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
-import type { FeedType } from '../shared/sync-contract';
 
 /**
  * Playback position of one asset for one user: `USER#<userId>` / `PROGRESS#<assetId>`. Pure
@@ -34,12 +33,3 @@ export function progressEntryFromItem(item: Record<string, unknown>): ProgressEn
   const parsed = progressItemSchema.parse(item);
   return { asset: parsed.assetId, progress: parsed.progress, updatedAt: parsed.updatedAt };
 }
-
-/** Playback positions in the change feed. */
-export const progressFeed: FeedType = {
-  type: 'progress',
-  entity: PROGRESS_ENTITY,
-  sortPrefix: PROGRESS_SORT_PREFIX,
-  keyOf: (item) => progressItemSchema.parse(item).assetId,
-  viewOf: progressEntryFromItem,
-};

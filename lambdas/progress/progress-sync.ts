@@ -1,11 +1,11 @@
 import { applyWith, invalid, recorded, uuidKeyOf } from '../shared/sync-appliers';
-import type { MutationApplier, MutationResult, SyncedType } from '../shared/sync-contract';
-import { type ProgressEntry, progressFeed, progressWriteSchema } from './progress-item';
+import type { FeedType, MutationApplier, MutationResult } from '../shared/sync-contract';
+import { PROGRESS_ENTITY, PROGRESS_SORT_PREFIX, type ProgressEntry, progressEntryFromItem, progressItemSchema, progressWriteSchema } from './progress-item';
 import { recordProgress } from './progress-rules';
 import { deleteProgress } from './progress-store';
 
 /** Last writer (in server order) wins; device clocks play no part. */
-const apply: MutationApplier = async (context, mutation) => {
+export const progressApply: MutationApplier = async (context, mutation) => {
   const assetId = uuidKeyOf(context, mutation, 'asset');
   if (mutation.op === 'delete') {
     const result: MutationResult = { id: mutation.id, status: 'applied', type: 'progress', key: assetId };
@@ -21,5 +21,11 @@ const apply: MutationApplier = async (context, mutation) => {
   );
 };
 
-/** Playback positions in sync pushes. */
-export const progressSync: SyncedType = { ...progressFeed, apply };
+/** Playback positions in the change feed. */
+export const progressFeed: FeedType = {
+  type: 'progress',
+  entity: PROGRESS_ENTITY,
+  sortPrefix: PROGRESS_SORT_PREFIX,
+  keyOf: (item) => progressItemSchema.parse(item).assetId,
+  viewOf: progressEntryFromItem,
+};

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import type { Episode } from '../catalog/episode-store';
 import { holderIndexAttributes as holdsContent } from '../catalog/holders-index';
 import { userPartitionKey } from '../shared/keys';
-import type { FeedType } from '../shared/sync-contract';
 
 /**
  * An episode in a user's queue: `USER#<userId>` / `QUEUE#<episodeId>`. Pure item shape and keys.
@@ -90,12 +89,3 @@ export function queueEntryFromItem(item: Record<string, unknown>): QueueEntry {
 /** Queue order: by position, then episode id, so every device sorts the same way. */
 export const compareQueueEntries = (a: Pick<QueueEntry, 'position' | 'episodeId'>, b: Pick<QueueEntry, 'position' | 'episodeId'>): number =>
   a.position - b.position || (a.episodeId < b.episodeId ? -1 : a.episodeId > b.episodeId ? 1 : 0);
-
-/** The episode queue in the change feed. */
-export const queueFeed: FeedType = {
-  type: 'queue',
-  entity: QUEUE_ENTITY,
-  sortPrefix: QUEUE_SORT_PREFIX,
-  keyOf: (item) => queueItemSchema.parse(item).episodeId,
-  viewOf: queueEntryFromItem,
-};

@@ -1,6 +1,6 @@
 import { applyWith, invalid, uuidKeyOf } from '../shared/sync-appliers';
-import type { MutationApplier, MutationContext, SyncedType } from '../shared/sync-contract';
-import { type QueueEntry, queueFeed } from './queue-item';
+import type { FeedType, MutationApplier, MutationContext } from '../shared/sync-contract';
+import { QUEUE_ENTITY, QUEUE_SORT_PREFIX, type QueueEntry, queueEntryFromItem, queueItemSchema } from './queue-item';
 import { changeQueueEntry } from './queue-rules';
 import { queueMutationValueSchema } from './queue-schemas';
 
@@ -8,7 +8,7 @@ import { queueMutationValueSchema } from './queue-schemas';
  * Upsert adds or moves an entry and may set its state; delete marks it removed. Like progress,
  * the later change in server order wins; a removed or finished entry stays remembered.
  */
-const apply: MutationApplier = async (context, mutation) => {
+export const queueApply: MutationApplier = async (context, mutation) => {
   const episodeId = uuidKeyOf(context, mutation, 'episode');
   const change = mutation.op === 'delete' ? { state: 'removed' as const, add: false } : { ...parseQueueValue(context, mutation.value), add: true };
   return applyWith(
@@ -24,5 +24,11 @@ function parseQueueValue(context: MutationContext, value: unknown) {
   return parsed.data;
 }
 
-/** The episode queue in sync pushes. */
-export const queueSync: SyncedType = { ...queueFeed, apply };
+/** The episode queue in the change feed. */
+export const queueFeed: FeedType = {
+  type: 'queue',
+  entity: QUEUE_ENTITY,
+  sortPrefix: QUEUE_SORT_PREFIX,
+  keyOf: (item) => queueItemSchema.parse(item).episodeId,
+  viewOf: queueEntryFromItem,
+};

@@ -9,7 +9,7 @@ import { claimLocalId, findLocalId } from './local-id-store';
 import { MAX_PUSH_BODY_BYTES, pushBodySchema } from './mutations';
 import { pushFaults } from './push-faults';
 import { requireSession, sessionPathSchema } from './session-access';
-import { pushableTypes, pushTypeNamed } from './push-types';
+import { pushableTypeNames, pushTypeNamed } from './synced-types';
 
 /**
  * Applies a device's mutations in order, each on its own: one bad mutation gets a `rejected`
@@ -65,7 +65,7 @@ async function applyOne(context: MutationContext, mutation: Mutation, requestId:
     const apply = pushTypeNamed(mutation.type)?.apply;
     if (!apply) {
       throw new HttpProblem('validation-failed', `${context.field}.type: unknown type`, {
-        errors: [{ field: `${context.field}.type`, message: `must be one of ${pushableTypes.join(', ')}` }],
+        errors: [{ field: `${context.field}.type`, message: `must be one of ${pushableTypeNames().join(', ')}` }],
       });
     }
     return await apply(context, mutation);

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { userPartitionKey } from '../shared/keys';
-import type { FeedType } from '../shared/sync-contract';
 
 /**
  * A title on a user's watchlist: `USER#<userId>` / `WATCHLIST#<assetId>`. Pure item shape
@@ -28,12 +27,3 @@ export function watchlistEntryFromItem(item: Record<string, unknown>): Watchlist
   const parsed = watchlistItemSchema.parse(item);
   return { asset: parsed.assetId, addedAt: parsed.addedAt };
 }
-
-/** The watchlist in the change feed: a set of titles. */
-export const watchlistFeed: FeedType = {
-  type: 'watchlist',
-  entity: WATCHLIST_ENTITY,
-  sortPrefix: WATCHLIST_SORT_PREFIX,
-  keyOf: (item) => watchlistItemSchema.parse(item).assetId,
-  viewOf: watchlistEntryFromItem,
-};

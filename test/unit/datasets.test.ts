@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expectedVersionOf } from '../../lambdas/datasets/dataset-http';
 import {
   DATASET_ENTITY,
   datasetCountKey,
-  datasetRecordFeed as datasetRecordSyncedType,
   datasetMetaKey,
   datasetRecordKey,
   isDatasetMetaSortKey,
@@ -14,8 +13,14 @@ import {
 } from '../../lambdas/datasets/dataset-item';
 import { MAX_VALUE_BYTES, MAX_VALUE_DEPTH, MAX_VALUE_NUMBER, MIN_VALUE_MAGNITUDE } from '../../lambdas/datasets/dataset-limits';
 import { valueProblem } from '../../lambdas/datasets/dataset-schemas';
+import { datasetRecordFeed as datasetRecordSyncedType } from '../../lambdas/datasets/dataset-sync';
 import { HttpProblem } from '../../lambdas/shared/problem';
 import { syncedTypeNamed, syncedTypeOfEntity } from '../../lambdas/sync/synced-types';
+
+// The registry's modules carry the appliers too, whose stores name the table when loaded.
+vi.hoisted(() => {
+  process.env.TABLE_NAME ??= 'unit-test-table';
+});
 
 const NOW = '2026-01-01T00:00:00.000Z';
 
