@@ -75,7 +75,8 @@ describe('episode edits reach every queue that holds the episode', () => {
     expect(await entryOf(token, episodeId)).toEqual(before);
   });
 
-  it('reaches 2,000 holders, each exactly once, through the work queue', { timeout: 180_000 }, async () => {
+  // Generous waits: on a loaded 2-core machine the stream router numbers these 2,000 changes in 20-60 s.
+  it('reaches 2,000 holders, each exactly once, through the work queue', { timeout: 300_000 }, async () => {
     const showId = await createShow();
     const [episodeId] = (await createEpisodes(showId, 1)) as [string];
     const episode = episodeFromItem(
@@ -98,7 +99,7 @@ describe('episode edits reach every queue that holds the episode', () => {
     const entries = await waitFor(
       () => scanItems('#type = :type AND #key = :key AND updatedAt >= :at', { ':type': 'queue', ':key': episodeId, ':at': edited.updatedAt as string }, { '#type': 'type', '#key': 'key' }),
       (items) => items.length >= users.length,
-      60_000,
+      120_000,
     );
     const perUser = new Map<unknown, number>();
     for (const entry of entries) perUser.set(entry.PK, (perUser.get(entry.PK) ?? 0) + 1);
