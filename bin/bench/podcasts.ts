@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { holdersQuery } from '../../lambdas/catalog/holders-index';
+import { episodeContentKey } from '../../lambdas/queue/queue-item';
 import { mapConcurrently } from '../../lambdas/shared/concurrency';
 import type { Endpoints } from '../../local/stack';
 import { type DiffFigures, measureCatalogDiff, renderCatalogDiff, setUpDiffCatalog } from './catalog-diff';
@@ -133,7 +135,7 @@ export async function measurePodcasts(context: PodcastContext): Promise<PodcastF
   const deadline = Date.now() + WAIT_LIMIT_MS;
   while (refreshed < HOLDERS && Date.now() < deadline) {
     await sleep(100);
-    refreshed = await countRefreshed(client, context.endpoints.tableName, `HOLDERS#episode:${episodeId}`, updatedAt);
+    refreshed = await countRefreshed(client, context.endpoints.tableName, episodeContentKey(episodeId), updatedAt);
   }
   const copiesMs = performance.now() - started;
   const batches = await drainStream(context.capture);
@@ -166,17 +168,17 @@ export async function measurePodcasts(context: PodcastContext): Promise<PodcastF
   };
 }
 
-async function countRefreshed(client: DynamoDBDocumentClient, tableName: string, partition: string, updatedAt: string): Promise<number> {
+async function countRefreshed(client: DynamoDBDocumentClient, tableName: string, contentKey: string, updatedAt: string): Promise<number> {
+  const holders = holdersQuery(contentKey);
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
     const output = await client.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
+        ...holders,
         FilterExpression: 'contentUpdatedAt = :u',
-        ExpressionAttributeValues: { ':pk': partition, ':u': updatedAt },
+        ExpressionAttributeValues: { ...holders.ExpressionAttributeValues, ':u': updatedAt },
         Select: 'COUNT',
         ExclusiveStartKey: startKey,
       }),
