@@ -117,8 +117,8 @@ export function conditionalUpdate(key: TableKey, update: { set?: Record<string, 
 }
 
 /** BatchGetItem takes at most 100 keys, BatchWriteItem at most 25 writes. */
-export const BATCH_GET_LIMIT = 100;
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
 /** Rounds of unprocessed keys or writes before a batch fails (a 500): the Lambda's time is bounded. */
 const MAX_BATCH_ATTEMPTS = 8;
 
