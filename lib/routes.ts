@@ -86,6 +86,10 @@ export const routes = [
   { id: 'SetMessageState', method: 'POST', path: '/v1/messages/{messageId}/state', entry: 'lambdas/messages/set-message-state.ts', auth: 'jwt', table: 'readwrite', media: 'readwrite' },
   { id: 'GetMessageDownload', method: 'GET', path: '/v1/messages/{messageId}/download', entry: 'lambdas/messages/download-message.ts', auth: 'jwt', table: 'read', media: 'read' },
 
+  { id: 'RegisterDevice', method: 'PUT', path: '/v1/devices/{deviceId}', entry: 'lambdas/devices/put-device.ts', auth: 'jwt', table: 'readwrite' },
+  { id: 'ListDevices', method: 'GET', path: '/v1/devices', entry: 'lambdas/devices/list-devices.ts', auth: 'jwt', table: 'read' },
+  { id: 'DeleteDevice', method: 'DELETE', path: '/v1/devices/{deviceId}', entry: 'lambdas/devices/delete-device.ts', auth: 'jwt', table: 'readwrite' },
+
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'PushSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/push', entry: 'lambdas/sync/push-session.ts', auth: 'jwt', table: 'readwrite' },

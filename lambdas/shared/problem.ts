@@ -27,6 +27,7 @@ export const problemTypes = {
   'message-not-delivered': { status: 409, title: 'The message has not been uploaded yet' },
   'upload-missing': { status: 409, title: 'Nothing has been uploaded for this message yet' },
   'dataset-limit-reached': { status: 409, title: 'A dataset limit has been reached' },
+  'device-limit-reached': { status: 409, title: 'This user has the most devices allowed' },
   'cursor-expired': { status: 410, title: 'The cursor is older than the feed retention; resync from scratch' },
   'version-mismatch': { status: 412, title: 'The record is not at the version given in If-Match' },
   'body-too-large': { status: 413, title: 'The request body is too large' },

@@ -31,6 +31,7 @@ const bodyExamples: Record<string, unknown> = {
   BatchGetCatalogItems: { keys: [`episode:${randomUUID()}`] },
   SendMessage: { recipientId: 'someone-else', contentType: 'video/mp4', sizeBytes: 1000 },
   SetMessageState: { state: 'VIEWED' },
+  RegisterDevice: { platform: 'android', token: 'bad-input-token-'.repeat(3) },
 };
 /** Routes that take larger bodies than DEFAULT_MAX_BODY_BYTES. */
 const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES, DiffCatalog: MAX_DIFF_BODY_BYTES };
@@ -47,7 +48,8 @@ const fillPath = (path: string, assetId = '', sessionId = someSessionId) =>
     .replace('{dataset}', 'settings')
     .replace('{key}', 'theme')
     .replace('{sessionId}', sessionId)
-    .replace('{catalogId}', 'bad-input-catalog');
+    .replace('{catalogId}', 'bad-input-catalog')
+    .replace('{deviceId}', 'bad-input-device');
 
 interface Problem {
   type: string;
