@@ -152,15 +152,22 @@ export async function batchGetItems(keys: readonly TableKey[], options: { consis
 }
 
 /** Puts these items (at most one per key); each put is atomic, the batch as a whole is not. */
-export async function batchPutItems(items: readonly Item[]): Promise<void> {
+export const batchPutItems = (items: readonly Item[]): Promise<void> => batchWrite(items.map((entry) => ({ PutRequest: { Item: entry } })));
+
+/** Deletes the items with these keys (no duplicates); each delete is atomic, the batch as a whole is not. */
+export const batchDeleteItems = (keys: readonly TableKey[]): Promise<void> => batchWrite(keys.map((key) => ({ DeleteRequest: { Key: key } })));
+
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: TableKey } };
+
+async function batchWrite(requests: readonly WriteRequest[]): Promise<void> {
   await Promise.all(
-    chunks(items, BATCH_WRITE_LIMIT).map(async (chunk) => {
-      let pending = chunk.map((entry) => ({ PutRequest: { Item: entry } }));
+    chunks(requests, BATCH_WRITE_LIMIT).map(async (chunk) => {
+      let pending = chunk;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= MAX_BATCH_ATTEMPTS) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
         await backoff(attempt);
         const output = await documentClient.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-        pending = (output.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+        pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
       }
     }),
   );

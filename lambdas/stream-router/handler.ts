@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { queueDefinitions } from '../../lib/queue-definitions';
 import { analyticsEventsFor } from '../events/analytics-events';
-import type { ChangeNotice } from '../events/change-notices';
+import { changeNoticesFor } from '../events/change-notices';
 import { type ItemChange, itemChangeOf } from '../events/item-change';
 import { notificationFor, notifiedUserOf } from '../events/message-notifications';
 import { propagationJobFor } from '../events/propagation-jobs';
@@ -64,12 +64,8 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   refusals.push(...feed.refused.map(({ changeIndex, error }) => ({ changeIndex, stage: 'feed' as const, reason: describe(error) })));
   let firstFailure = feed.firstFailure;
 
-  // Notices for every entry written, even past a failure: a redelivered change is not numbered again, so its notice would never go out.
-  const notices: Outgoing[] = feed.written.map((w) => ({
-    queueUrl: queueUrl.changes,
-    changeIndex: w.changeIndex,
-    body: { userId: w.userId, seq: w.entry.seq, type: w.entry.type, key: w.entry.key, op: w.entry.op } satisfies ChangeNotice,
-  }));
+  // Notices for every user whose feed moved, even past a failure: a redelivered change is not numbered again, so its notice would never go out.
+  const notices: Outgoing[] = changeNoticesFor(feed.written).map(({ changeIndex, body }) => ({ queueUrl: queueUrl.changes, changeIndex, body }));
   const analytics = messagesFor(changes, firstFailure, queueUrl.analytics, 'analytics', analyticsEventsFor, refusals);
   const jobs = messagesFor(changes, firstFailure, queueUrl.propagation, 'propagation', (change) => {
     const job = propagationJobFor(change);
@@ -89,6 +85,8 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   const line = {
     records: records.length,
     feedEntries: feed.written.length,
+    feedEntriesRemoved: feed.removed,
+    changeNotices: notices.length,
     feedUsers: new Set(feed.written.map((w) => w.userId)).size,
     events: analytics.length,
     propagationJobs: jobs.length,

@@ -1,5 +1,5 @@
 import { HttpProblem } from '../shared/problem';
-import { type Change, changeOfEntry, originSchema } from './feed-entry';
+import { type Change, changeOfEntry, type FeedEntry, originSchema } from './feed-entry';
 import { decodeFeedCursor, encodeFeedCursor, type FeedPosition } from './feed-cursor';
 import { feedRetentionMs } from './feed-settings';
 import { feedEntriesAfter, lastFeedEntry, type SnapshotItem, snapshotAfter } from './feed-store';
@@ -55,15 +55,27 @@ export async function readChanges(userId: string, cursor: string | undefined, li
   const room = limit - changes.length;
   const feed = room > 0 ? await feedEntriesAfter(userId, position.seq, room, options.upToSeq) : { entries: [], more: true };
   const fitted = fitToPage(
-    feed.entries.map((entry) => ({ entry, change: changeOfEntry(entry, options.deviceId) })),
+    newestPerItem(feed.entries).map((entry) => ({ entry, change: changeOfEntry(entry, options.deviceId) })),
     (x) => x.change,
     bytesOf(changes),
   );
   changes.push(...fitted.kept.map((x) => x.change));
   const more = feed.more || fitted.cut;
-  const seq = fitted.kept.at(-1)?.entry.seq ?? position.seq;
+  // Uncut, the page covers every entry it read (older entries of an item are stood for by its newest).
+  const seq = (fitted.cut ? fitted.kept.at(-1)?.entry.seq : feed.entries.at(-1)?.seq) ?? position.seq;
   const issuedAt = more ? position.issuedAt : now;
   return { changes, cursor: encodeFeedCursor(userId, { seq, issuedAt }), hasMore: more };
+}
+
+/**
+ * Of several entries of one item in a page, only the newest, in its place: the router removes
+ * superseded entries among each user's newest, and this covers the rest (an item changed again
+ * after many others, or a removal that failed and is not yet retried).
+ */
+function newestPerItem(entries: readonly FeedEntry[]): FeedEntry[] {
+  const newest = new Map<string, number>();
+  for (const entry of entries) newest.set(entry.itemSortKey, entry.seq);
+  return entries.filter((entry) => newest.get(entry.itemSortKey) === entry.seq);
 }
 
 /**

@@ -1,27 +1,40 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
 import { userPartitionKey } from '../shared/keys';
-import { queryPage, TTL_ATTRIBUTE } from '../shared/table-access';
+import { batchDeleteItems, queryPage, TTL_ATTRIBUTE } from '../shared/table-access';
 import { FEED_ENTRY_ENTITY, FEED_SORT_END, FEED_SORT_PREFIX, type FeedEntry, feedEntryKey, feedEntrySchema, feedSortKey } from './feed-entry';
 import { syncedTypeOfEntity, syncedTypes } from './synced-types';
 import { queryUserItems } from '../shared/user-items';
 
 const parseEntry = (item: Record<string, unknown>): FeedEntry => feedEntrySchema.parse(item);
 
-/** The newest entry of a user's feed, read strongly consistent: the numbering continues from it. */
+/** The newest entry of a user's feed, read strongly consistent: where the feed's head is. */
 export async function lastFeedEntry(userId: string): Promise<FeedEntry | undefined> {
+  return (await newestFeedEntries(userId, 1))[0];
+}
+
+/**
+ * The newest `count` entries of a user's feed, newest first, read strongly consistent. The
+ * stream router numbers on from the first and removes entries that newer ones supersede among
+ * them.
+ */
+export async function newestFeedEntries(userId: string, count: number): Promise<FeedEntry[]> {
   const output = await documentClient.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': userPartitionKey(userId), ':from': FEED_SORT_PREFIX, ':to': FEED_SORT_END },
       ScanIndexForward: false,
-      Limit: 1,
+      Limit: count,
       ConsistentRead: true,
     }),
   );
-  const item = output.Items?.[0];
-  return item ? parseEntry(item) : undefined;
+  return (output.Items ?? []).map(parseEntry);
+}
+
+/** Removes entries that newer entries of the same items supersede. */
+export async function removeFeedEntries(userId: string, seqs: readonly number[]): Promise<void> {
+  await batchDeleteItems(seqs.map((seq) => feedEntryKey(userId, seq)));
 }
 
 /**

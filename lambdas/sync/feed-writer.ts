@@ -4,7 +4,7 @@ import { isPermanentError } from '../shared/permanent-errors';
 import { logger } from '../shared/logger';
 import { type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
 import { feedRetentionMs } from './feed-settings';
-import { appendFeedEntry, lastFeedEntry } from './feed-store';
+import { appendFeedEntry, newestFeedEntries, removeFeedEntries } from './feed-store';
 import { syncedTypeOfEntity } from './synced-types';
 
 export interface FeedWrite {
@@ -13,8 +13,15 @@ export interface FeedWrite {
   entry: Omit<FeedEntry, 'entity'>;
 }
 
+/** A change's entry, before it is numbered; `timedByStream` when its item carries no time of its own (removals). */
+interface WantedEntry {
+  changeIndex: number;
+  entry: Omit<FeedEntry, 'entity' | 'seq'>;
+  timedByStream: boolean;
+}
+
 /** The feed entry a change of a user-owned synced item needs, or undefined for anything else. */
-export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<FeedEntry, 'entity' | 'seq'> } | undefined {
+export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<FeedEntry, 'entity' | 'seq'>; timedByStream: boolean } | undefined {
   const userId = userIdOfPartitionKey(change.keys.PK);
   const image = change.newImage ?? change.oldImage;
   const synced = syncedTypeOfEntity(image?.entity);
@@ -23,6 +30,7 @@ export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<
   const stamp = upsert ? (change.newImage?.updatedAt ?? change.newImage?.addedAt) : undefined;
   return {
     userId,
+    timedByStream: typeof stamp !== 'string',
     entry: {
       type: synced.type,
       key: synced.keyOf(image),
@@ -43,14 +51,28 @@ export interface FeedRefusal {
 }
 
 /**
- * Numbers the changes of each user in stream order and appends them to the user's feed.
+ * How many of a user's newest entries the router reads before numbering their next changes.
+ * Eight small entries (a progress or watchlist entry is about 400 bytes) fit in one 4 KB read
+ * unit, so reading them costs what reading the newest alone did, and an item changed again
+ * within its user's last eight changes (a title being played, two titles alternating, a record
+ * edited between edits of others) keeps a single entry.
+ */
+export const COMPACTION_WINDOW = 8;
+
+/**
+ * Numbers the changes of each user in stream order and appends them to the user's feed,
+ * keeping one entry per item where it can: of several changes of one item in a batch only the
+ * last gets an entry, and an entry among the user's newest that a newer entry of the same item
+ * supersedes is removed once the newer one is written.
  *
  * Why this is gap-free: a user's items stay in one partition (the table's LSI sees to that), so
  * their changes reach one invocation at a time, each item's changes in commit order. Within a
  * user, entries are written one after another, each committed before the next number is
  * chosen, so entries become visible in number order and a reader that has seen number n can
- * never later find an entry below n. A redelivered change is recognised by its stream sequence
- * number and not numbered twice. docs/SYNC.md has the whole argument.
+ * never later find an entry below n. Compaction only ever removes an entry after a newer one of
+ * the same item is visible, so an item's latest state is always in the feed above any cursor
+ * that passed an older state. A redelivered change is recognised by its stream sequence number
+ * and not numbered twice. docs/SYNC.md has the whole argument.
  *
  * Users are independent, so they are processed in parallel. A change that can never be
  * written is refused and skipped, so it holds back neither its user's later changes nor anyone
@@ -61,8 +83,8 @@ export interface FeedRefusal {
 export async function appendChangesToFeed(
   changes: ItemChange[],
   now: () => number = Date.now,
-): Promise<{ written: FeedWrite[]; firstFailure: number; refused: FeedRefusal[] }> {
-  const byUser = new Map<string, { changeIndex: number; entry: Omit<FeedEntry, 'entity' | 'seq'> }[]>();
+): Promise<{ written: FeedWrite[]; removed: number; firstFailure: number; refused: FeedRefusal[] }> {
+  const byUser = new Map<string, WantedEntry[]>();
   const refused: FeedRefusal[] = [];
   changes.forEach((change, changeIndex) => {
     let wanted: ReturnType<typeof feedEntryFor>;
@@ -74,48 +96,106 @@ export async function appendChangesToFeed(
     }
     if (!wanted) return;
     const list = byUser.get(wanted.userId) ?? [];
-    list.push({ changeIndex, entry: wanted.entry });
+    list.push({ changeIndex, entry: wanted.entry, timedByStream: wanted.timedByStream });
     byUser.set(wanted.userId, list);
   });
 
   const written: FeedWrite[] = [];
+  let removed = 0;
   let firstFailure = changes.length;
   await Promise.all(
     [...byUser].map(async ([userId, pending]) => {
-      let last: FeedEntry | undefined;
+      let window: FeedEntry[];
       try {
-        last = await lastFeedEntry(userId);
+        window = await newestFeedEntries(userId, COMPACTION_WINDOW);
       } catch (error) {
         // An unreadable newest entry would fail every change of this user, now and on every retry.
         if (!isPermanentError(error)) return fail(pending[0]?.changeIndex ?? 0, error);
         refused.push(...pending.map(({ changeIndex }) => ({ changeIndex, error })));
         return;
       }
-      let lastSeq = last?.seq;
-      let lastStreamSeq = last?.streamSeq;
-      for (const { changeIndex, entry } of pending) {
-        if (!streamSeqAfter(entry.streamSeq, lastStreamSeq)) continue;
+      let lastSeq = window[0]?.seq;
+      const fresh = pending.filter(({ entry }) => streamSeqAfter(entry.streamSeq, window[0]?.streamSeq));
+      timeRemovals(fresh, window);
+      const writtenItems = new Set<string>();
+      for (const { changeIndex, entry } of lastChangePerItem(fresh)) {
         const seq = nextSeq(lastSeq, now());
         const full = { ...entry, seq };
         try {
           await appendFeedEntry(userId, full, Math.ceil((now() + feedRetentionMs) / 1000));
         } catch (error) {
-          if (!isPermanentError(error)) return fail(changeIndex, error);
+          if (!isPermanentError(error)) {
+            fail(changeIndex, error);
+            break;
+          }
           // Nothing was written under `seq`, so the next change takes it: numbers stay dense.
           refused.push({ changeIndex, error });
           continue;
         }
         written.push({ changeIndex, userId, entry: full });
+        writtenItems.add(entry.itemSortKey);
         lastSeq = seq;
-        lastStreamSeq = entry.streamSeq;
       }
+      removed += await removeSuperseded(userId, window, writtenItems);
     }),
   );
-  return { written, firstFailure, refused: refused.sort((a, b) => a.changeIndex - b.changeIndex) };
+  return { written, removed, firstFailure, refused: refused.sort((a, b) => a.changeIndex - b.changeIndex) };
 
   function fail(changeIndex: number, error: unknown): void {
     logger.error('feed entry not written; the batch is retried from here', { changeIndex, error: error as Error });
     firstFailure = Math.min(firstFailure, changeIndex);
+  }
+}
+
+/**
+ * Of several changes of one item, only the last needs an entry: a device applies only the
+ * latest state. Order among the kept changes stays stream order. A change left out here is
+ * never lost to a retry: its item's kept change comes after it, so a failure that redelivers
+ * the batch from any point before that change still carries the kept one.
+ */
+function lastChangePerItem(fresh: readonly WantedEntry[]): WantedEntry[] {
+  const lastIndex = new Map<string, number>();
+  for (const [index, { entry }] of fresh.entries()) lastIndex.set(entry.itemSortKey, index);
+  return fresh.filter(({ entry }, index) => lastIndex.get(entry.itemSortKey) === index);
+}
+
+/**
+ * A removal carries no time of its own, and the stream's time for it is whole seconds in AWS
+ * (whole minutes in DynamoDB Local). It takes the later of that and the newest time among the
+ * user's changes before it: every one of those committed before the removal did, so the time
+ * is never after the removal, never before a change that came first, and so never after a
+ * change made later.
+ */
+function timeRemovals(fresh: readonly WantedEntry[], window: readonly FeedEntry[]): void {
+  // ISO 8601 times in UTC compare as strings.
+  let latest = '';
+  for (const entry of window) if (entry.updatedAt > latest) latest = entry.updatedAt;
+  for (const wanted of fresh) {
+    if (wanted.timedByStream && wanted.entry.updatedAt < latest) wanted.entry.updatedAt = latest;
+    if (wanted.entry.updatedAt > latest) latest = wanted.entry.updatedAt;
+  }
+}
+
+/**
+ * Removes the entries among the newest ones read that a newer entry of the same item
+ * supersedes: one just written, or one further up the window (a removal that failed before).
+ * A failure here loses nothing (the older entry stays and readers skip it within a page), so
+ * it is logged and the next batch of this user tries again.
+ */
+async function removeSuperseded(userId: string, window: readonly FeedEntry[], writtenItems: ReadonlySet<string>): Promise<number> {
+  const seen = new Set(writtenItems);
+  const superseded: number[] = [];
+  for (const entry of window) {
+    if (seen.has(entry.itemSortKey)) superseded.push(entry.seq);
+    seen.add(entry.itemSortKey);
+  }
+  if (superseded.length === 0) return 0;
+  try {
+    await removeFeedEntries(userId, superseded);
+    return superseded.length;
+  } catch (error) {
+    logger.warn('superseded feed entries not removed; a later batch removes them', { superseded: superseded.length, error: error as Error });
+    return 0;
   }
 }
 

@@ -14,7 +14,7 @@ import {
   MIN_VALUE_MAGNITUDE,
 } from '../../lambdas/datasets/dataset-limits';
 import { type ApiResponse, call, createAsset, newUserId, tokenFor } from '../support/api';
-import { pull, waitForChanges } from '../support/feed';
+import { pull, pullAll, waitForFeed } from '../support/feed';
 import { pointHandlersAtLocalStack } from '../support/handler-env';
 import { itemsOfUser, putItem } from '../support/table';
 
@@ -317,19 +317,27 @@ describe('dataset records', () => {
   it('join the change feed, every write with the record as GET returns it, and the dataset bookkeeping does not', async () => {
     const { token } = await newUser();
     const start = (await pull(token)).cursor;
+    // Each write is read from the feed before the next, which would otherwise compact it away.
+    let cursor = start;
+    const feedShows = async (key: string, op: 'upsert' | 'delete', value?: unknown) => {
+      const changes = await waitForFeed(token, cursor, (cs) => cs.some((c) => c.key === key && c.op === op));
+      expect(changes.map((c) => [c.type, c.key, c.op, c.value])).toEqual([['dataset-record', key, op, value]]);
+      cursor = (await pullAll(token, cursor)).cursor;
+    };
     const largest = await putRecord(token, 'feed', 'large', 'x'.repeat(MAX_VALUE_BYTES - 2));
+    await feedShows('feed/large', 'upsert', largest.json);
     const deepest = await putRecord(token, 'feed', 'deep', { n: MAX_VALUE_NUMBER, tree: nested(MAX_VALUE_DEPTH - 1) });
+    await feedShows('feed/deep', 'upsert', deepest.json);
     const rewritten = await putRecord(token, 'feed', 'large', 'small', '"1"');
+    await feedShows('feed/large', 'upsert', rewritten.json);
     await deleteRecord(token, 'feed', 'deep');
+    await feedShows('feed/deep', 'delete');
     await deleteRecord(token, 'feed', 'large');
-
-    const changes = await waitForChanges(token, start, 5);
-    expect(changes.map((c) => [c.type, c.key, c.op, c.value])).toEqual([
-      ['dataset-record', 'feed/large', 'upsert', largest.json],
-      ['dataset-record', 'feed/deep', 'upsert', deepest.json],
-      ['dataset-record', 'feed/large', 'upsert', rewritten.json],
-      ['dataset-record', 'feed/deep', 'delete', undefined],
-      ['dataset-record', 'feed/large', 'delete', undefined],
+    await feedShows('feed/large', 'delete');
+    // Caught up from the start, each record once, as its removal.
+    expect((await pullAll(token, start)).changes.map((c) => [c.key, c.op])).toEqual([
+      ['feed/deep', 'delete'],
+      ['feed/large', 'delete'],
     ]);
   });
 

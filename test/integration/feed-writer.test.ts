@@ -6,11 +6,16 @@ import { pointHandlersAtLocalStack } from '../support/handler-env';
 // The feed writer runs here against the stack's DynamoDB Local, as the stream router would.
 let appendChangesToFeed: typeof import('../../lambdas/sync/feed-writer').appendChangesToFeed;
 let feedEntriesAfter: typeof import('../../lambdas/sync/feed-store').feedEntriesAfter;
+let appendFeedEntry: typeof import('../../lambdas/sync/feed-store').appendFeedEntry;
+let readChanges: typeof import('../../lambdas/sync/feed-reader').readChanges;
+let COMPACTION_WINDOW: number;
 
 beforeAll(async () => {
   pointHandlersAtLocalStack();
   ({ appendChangesToFeed } = await import('../../lambdas/sync/feed-writer'));
-  ({ feedEntriesAfter } = await import('../../lambdas/sync/feed-store'));
+  ({ feedEntriesAfter, appendFeedEntry } = await import('../../lambdas/sync/feed-store'));
+  ({ readChanges } = await import('../../lambdas/sync/feed-reader'));
+  ({ COMPACTION_WINDOW } = await import('../../lambdas/sync/feed-writer'));
 });
 
 let streamSeq = 10n ** 20n;
@@ -26,6 +31,20 @@ function datasetWrite(userId: string, key: string, value: unknown): ItemChange {
   const item = { PK: `USER#${userId}`, SK: `DATASET#notes#${key}`, entity: 'dataset-record', dataset: 'notes', key, value, version: 1, updatedAt: now };
   return { changeId: `c-${streamSeq}`, streamSeq: String(streamSeq), occurredAt: now, keys: { PK: item.PK, SK: item.SK }, oldImage: undefined, newImage: item };
 }
+
+function progressWrite(userId: string, assetId: string, progress: number): ItemChange {
+  streamSeq += 1n;
+  const now = new Date().toISOString();
+  const item = { PK: `USER#${userId}`, SK: `PROGRESS#${assetId}`, entity: 'progress', assetId, progress, updatedAt: now };
+  return { changeId: `c-${streamSeq}`, streamSeq: String(streamSeq), occurredAt: now, keys: { PK: item.PK, SK: item.SK }, oldImage: undefined, newImage: item };
+}
+
+function watchlistRemove(userId: string, assetId: string, occurredAt: string): ItemChange {
+  const added = watchlistAdd(userId, assetId);
+  return { ...added, occurredAt, oldImage: added.newImage, newImage: undefined };
+}
+
+const entriesOf = async (userId: string) => (await feedEntriesAfter(userId, 0, 1000)).entries;
 
 describe('feed writer', () => {
   it('numbers each change once, in stream order, even when the stream delivers a batch again', async () => {
@@ -74,5 +93,76 @@ describe('feed writer', () => {
     expect(result.written.map((w) => [w.userId, w.changeIndex]).sort()).toEqual([[alice, 0], [alice, 3], [bob, 2]].sort());
     expect((await feedEntriesAfter(alice, 0, 10)).entries).toHaveLength(2);
     expect((await feedEntriesAfter(bob, 0, 10)).entries).toHaveLength(1);
+  });
+
+  it('gives an item one entry: a batch keeps its last change, a later batch removes the entry it supersedes', async () => {
+    const userId = newUserId('compact');
+    const [a, b] = [newAssetId(), newAssetId()];
+    const first = await appendChangesToFeed([progressWrite(userId, a, 1), progressWrite(userId, b, 1), progressWrite(userId, a, 2), progressWrite(userId, a, 3)]);
+    expect(first.written.map((w) => w.changeIndex)).toEqual([1, 3]);
+    expect(first.firstFailure).toBe(4);
+    for (let progress = 4; progress <= 30; progress++) await appendChangesToFeed([progressWrite(userId, progress % 2 === 0 ? a : b, progress)]);
+    const entries = await entriesOf(userId);
+    expect(entries.map((e) => [e.key, (e.value as { progress: number }).progress])).toEqual([
+      [a, 30],
+      [b, 29],
+    ].sort((x, y) => Number(x[1]) - Number(y[1])));
+  });
+
+  it('numbers nothing twice when a batch of repeated changes is delivered again', async () => {
+    const userId = newUserId('redeliver');
+    const a = newAssetId();
+    const batch = [progressWrite(userId, a, 1), watchlistAdd(userId, newAssetId()), progressWrite(userId, a, 2)];
+    await appendChangesToFeed(batch);
+    const again = await appendChangesToFeed(batch.slice(1));
+    expect(again.written).toEqual([]);
+    expect(again.removed).toBe(0);
+    expect((await entriesOf(userId)).map((e) => e.streamSeq)).toEqual([batch[1]?.streamSeq, batch[2]?.streamSeq]);
+  });
+
+  it("removes a superseded entry a failed removal left behind, at the user's next batch", async () => {
+    const userId = newUserId('heal');
+    const a = newAssetId();
+    await appendChangesToFeed([progressWrite(userId, a, 1)]);
+    const [older] = await entriesOf(userId);
+    if (!older) throw new Error('no entry');
+    // As if the removal after this newer entry had failed: two entries of one item.
+    await appendFeedEntry(userId, { ...older, seq: older.seq + 1, value: { asset: a, progress: 2 }, streamSeq: String(BigInt(older.streamSeq) + 1n) }, Math.ceil(Date.now() / 1000) + 3600);
+    streamSeq += 2n;
+    const result = await appendChangesToFeed([watchlistAdd(userId, newAssetId())]);
+    expect(result.removed).toBe(1);
+    expect((await entriesOf(userId)).map((e) => e.type)).toEqual(['progress', 'watchlist']);
+  });
+
+  it('keeps an older entry of an item changed again past the window, and a reader still gets it once', async () => {
+    const userId = newUserId('window');
+    const a = newAssetId();
+    await appendChangesToFeed([progressWrite(userId, a, 1)]);
+    for (let i = 0; i < COMPACTION_WINDOW; i++) await appendChangesToFeed([watchlistAdd(userId, newAssetId())]);
+    await appendChangesToFeed([progressWrite(userId, a, 2)]);
+    expect((await entriesOf(userId)).filter((e) => e.key === a)).toHaveLength(2);
+    const page = await readChanges(userId, undefined, 100, { start: { seq: 0, issuedAt: Date.now() } });
+    expect(page.changes.filter((c) => c.key === a).map((c) => (c.value as { progress: number }).progress)).toEqual([2]);
+    expect(page.changes).toHaveLength(COMPACTION_WINDOW + 1);
+  });
+
+  it("times a removal no earlier than the user's change before it, whatever the stream's rounding", async () => {
+    const userId = newUserId('removal-time');
+    const a = newAssetId();
+    const roundedToTheMinute = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+    const before = progressWrite(userId, newAssetId(), 5);
+    await appendChangesToFeed([watchlistAdd(userId, a), before, watchlistRemove(userId, a, roundedToTheMinute)]);
+    const entries = await entriesOf(userId);
+    expect(entries.map((e) => [e.type, e.op])).toEqual([
+      ['progress', 'upsert'],
+      ['watchlist', 'delete'],
+    ]);
+    expect(entries[1]?.updatedAt).toBe(before.newImage?.updatedAt);
+    // In a later batch, the newest entry read back sets the floor.
+    const b = newAssetId();
+    await appendChangesToFeed([watchlistAdd(userId, b)]);
+    const added = (await entriesOf(userId)).at(-1)?.updatedAt ?? '';
+    await appendChangesToFeed([watchlistRemove(userId, b, roundedToTheMinute)]);
+    expect((await entriesOf(userId)).at(-1)).toMatchObject({ key: b, op: 'delete', updatedAt: added });
   });
 });

@@ -39,5 +39,24 @@ export async function waitForChanges(token: string, since: string, count: number
   }
 }
 
+/** Waits until the changes after `since` satisfy `done` (the router has caught up); returns them. */
+export async function waitForFeed(token: string, since: string | undefined, done: (changes: Change[]) => boolean, timeoutMs = 15_000): Promise<Change[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { changes } = await pullAll(token, since);
+    if (done(changes) || Date.now() > deadline) return changes;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What a device holds after applying these changes in order: `type/key` → value. */
+export function applyChanges(changes: readonly Change[], state = new Map<string, unknown>()): Map<string, unknown> {
+  for (const c of changes) {
+    if (c.op === 'upsert') state.set(`${c.type}/${c.key}`, c.value);
+    else state.delete(`${c.type}/${c.key}`);
+  }
+  return state;
+}
+
 /** The local stack's cursor secret, so a test can make a cursor with any issue time. */
 export const cursorSecret = () => readFileSync(stateFiles(inject('stateDir')).feedCursorSecret, 'utf8').trim();

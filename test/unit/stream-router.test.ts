@@ -153,8 +153,26 @@ describe('stream router failure handling', () => {
     const records = [addition(1, 'calm'), addition(2, 'busy'), addition(3, 'calm')];
     const result = await handler({ Records: records });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[1]?.dynamodb?.SequenceNumber }]);
-    expect(bodiesTo(queues.changes).map((n) => n.userId)).toEqual(['calm', 'calm']);
+    // One notice for the user whose two changes were numbered, none for the one held back.
+    expect(bodiesTo(queues.changes)).toMatchObject([{ userId: 'calm', types: ['watchlist'] }]);
     expect(poisonReports()).toEqual([]);
+  });
+
+  it('sends one change notice per user per batch, naming the types that changed and the head', async () => {
+    const progress = (i: number, userId: string): DynamoDBRecord => {
+      const item = { PK: `USER#${userId}`, SK: `PROGRESS#${assetId(1)}`, entity: 'progress', assetId: assetId(1), progress: i, updatedAt: `2026-01-01T00:00:0${i}.000Z` };
+      return { eventID: `p-${i}`, eventName: 'MODIFY', dynamodb: { SequenceNumber: String(2000 + i), Keys: marshall({ PK: item.PK, SK: item.SK }) as never, NewImage: marshall(item) as never } };
+    };
+    const records = [addition(1, 'ann'), progress(1, 'ann'), addition(2, 'ben'), progress(2, 'ann'), progress(3, 'ann'), addition(3, 'ann')];
+    expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
+    // Three progress writes of one title were one entry; six changes, two notices.
+    expect(dynamoMock.commandCalls(PutCommand).map((c) => (c.args[0].input.Item as { SK: string; value: unknown }).value)).toHaveLength(4);
+    const notices = bodiesTo(queues.changes);
+    const seqOf = (userId: string) => Math.max(...dynamoMock.commandCalls(PutCommand).map((c) => c.args[0].input.Item as { PK: string; seq: number }).filter((i) => i.PK === `USER#${userId}`).map((i) => i.seq));
+    expect(notices.sort((a, b) => String(a.userId).localeCompare(String(b.userId)))).toEqual([
+      { userId: 'ann', seq: seqOf('ann'), types: ['progress', 'watchlist'] },
+      { userId: 'ben', seq: seqOf('ben'), types: ['watchlist'] },
+    ]);
   });
 
   it('keeps a poison record in the batch while its report cannot be sent', async () => {
