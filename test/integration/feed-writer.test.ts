@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../lambdas/events/item-change';
 import { newAssetId, newUserId } from '../support/api';
+import { cursorSecret } from '../support/feed';
 import { pointHandlersAtLocalStack } from '../support/handler-env';
 
 // The feed writer runs here against the stack's DynamoDB Local, as the stream router would.
@@ -12,6 +13,7 @@ let COMPACTION_WINDOW: number;
 
 beforeAll(async () => {
   pointHandlersAtLocalStack();
+  process.env.FEED_CURSOR_SECRET = cursorSecret();
   ({ appendChangesToFeed } = await import('../../lambdas/sync/feed-writer'));
   ({ feedEntriesAfter, appendFeedEntry } = await import('../../lambdas/sync/feed-store'));
   ({ readChanges } = await import('../../lambdas/sync/feed-reader'));
