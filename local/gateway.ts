@@ -11,6 +11,7 @@ import { HttpProblem, type ProblemSlug, validationProblem } from '../lambdas/sha
 import { problemResponse } from '../lambdas/shared/http';
 import { nowInSeconds, tokenTimesProblem } from '../lambdas/shared/principal';
 import { repoRoot } from './paths';
+import { cdkCorsOrigins, corsFor, demoPages } from './cors-and-demo';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   issuer: string;
   audience: string;
   port: number;
+  /** Browser origins allowed to call the API; default: the `corsOrigins` context in cdk.json. The demo's own origin is always allowed. */
+  corsOrigins?: readonly string[];
 }
 
 interface LoadedRoute {
@@ -75,6 +78,11 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     return { claims: stringifyClaims(payload), scopes: scopesOf(payload) };
   }
 
+  // The gateway's own http://localhost:<port> joins once the port is known: the demo page it serves calls the API on 127.0.0.1, another origin.
+  const corsOrigins = new Set(options.corsOrigins ?? cdkCorsOrigins());
+  const cors = corsFor(corsOrigins);
+  const demo = demoPages();
+
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => send(res, problemResponse(error, 'gateway')));
   });
@@ -89,6 +97,9 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       send(res, problemResponse(validationProblem([{ field: 'path', message: 'is not a valid request target' }]), requestId));
       return;
     }
+    for (const [name, value] of Object.entries(cors.headers(req))) res.setHeader(name, value);
+    if (cors.preflight(req, res)) return;
+    if (await demo.serve(req, res, url.pathname)) return;
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [options.publicJwk] }));
       return;
@@ -129,6 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  corsOrigins.add(`http://localhost:${port}`);
   return { server, url: `http://127.0.0.1:${port}` };
 }
 

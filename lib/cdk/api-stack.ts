@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -21,6 +21,7 @@ import { PlayheadFunction } from './playhead-function';
 import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from '../queue-definitions';
 import { type ConsumerDefinition, type ConsumerTrigger, consumers } from '../consumers';
 import { type RouteDefinition, routes } from '../routes';
+import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_CONTEXT_KEY, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, parseCorsOrigins } from '../cors';
 
 export interface PlayheadApiStackProps extends StackProps {
   table: ITable;
@@ -63,8 +64,22 @@ export class PlayheadApiStack extends Stack {
     if (!/^[1-9][0-9]{0,3}$/.test(retentionDays)) throw new Error('Context key feedRetentionDays must be a whole number of days');
     const retention = { [FEED_RETENTION_DAYS_ENV]: retentionDays };
 
+    const corsOrigins = parseCorsOrigins(this.node.tryGetContext(CORS_CONTEXT_KEY));
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Playhead: watchlist, playback progress and catalog',
+      // Browser apps on the listed origins (lib/cors.ts); API Gateway answers their preflights.
+      ...(corsOrigins.length === 0
+        ? {}
+        : {
+            corsPreflight: {
+              allowOrigins: corsOrigins,
+              allowMethods: CORS_ALLOWED_METHODS.map((method) => CorsHttpMethod[method]),
+              allowHeaders: [...CORS_ALLOWED_HEADERS],
+              exposeHeaders: [...CORS_EXPOSED_HEADERS],
+              allowCredentials: false,
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+            },
+          }),
       // The default stage cannot take throttling or access logging; the stage below can.
       createDefaultStage: false,
     });

@@ -26,7 +26,7 @@ export const contractFetch: typeof fetch = async (input, init) => {
   } catch {
     json = undefined;
   }
-  expectMatchesContract(method, `${url.pathname}${url.search}`, { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', text, json });
+  expectMatchesContract(method, `${url.pathname}${url.search}`, { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', json });
   return response;
 };
 
