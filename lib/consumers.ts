@@ -43,6 +43,14 @@ export interface QueueTrigger {
    * long as one message can take in Lambda) rather than the queue's visibility timeout.
    */
   localConcurrency: number;
+  /** Invocations at once for this source, at most (SQS event sources take 2 to 1000); unset, Lambda scales freely. */
+  maxConcurrency?: number;
+}
+
+/** Several queues feeding one function, each with its own event source (and settings). */
+export interface QueuesTrigger {
+  kind: 'queues';
+  sources: readonly Omit<QueueTrigger, 'kind'>[];
 }
 
 /**
@@ -64,7 +72,7 @@ export interface BucketEventsTrigger {
   localAttempts: number;
 }
 
-export type ConsumerTrigger = StreamTrigger | QueueTrigger | BucketEventsTrigger;
+export type ConsumerTrigger = StreamTrigger | QueueTrigger | QueuesTrigger | BucketEventsTrigger;
 
 export interface ConsumerDefinition {
   /** Stable id: the CDK construct id and the function name suffix. Renaming replaces the function. */
@@ -84,6 +92,8 @@ export interface ConsumerDefinition {
   sendsTo?: readonly QueueName[];
   /** The handler sets or checks feed entries' expiry and needs the change feed's retention. */
   feedRetention?: boolean;
+  /** The handler sends pushes: APNs and FCM endpoints, and the push credentials secret (lib/push-definitions.ts). */
+  pushDelivery?: boolean;
 }
 
 export const consumers = {
@@ -136,6 +146,29 @@ export const consumers = {
     timeoutSeconds: 30,
     table: 'readwrite',
     sendsTo: ['propagation'],
+  },
+  /**
+   * Sends info packets and sync hints to devices through APNs and FCM. Two invocations at once
+   * per source bound the connections to the push services; one HTTP/2 connection carries many
+   * pushes at once.
+   */
+  pushSender: {
+    id: 'PushSender',
+    entry: 'lambdas/push/handler.ts',
+    description: 'Sends info packets and sync hints to registered devices through APNs and FCM',
+    trigger: {
+      kind: 'queues',
+      sources: [
+        { queue: 'notifications', batchSize: 10, reportBatchItemFailures: true, localConcurrency: 2, maxConcurrency: 2 },
+        { queue: 'changes', batchSize: 10, reportBatchItemFailures: true, localConcurrency: 2, maxConcurrency: 2 },
+        { queue: 'hint-flushes', batchSize: 10, reportBatchItemFailures: true, localConcurrency: 2, maxConcurrency: 2 },
+      ],
+    },
+    // Within the 30 s visibility timeout of the notifications and changes queues, as Lambda requires.
+    timeoutSeconds: 20,
+    table: 'readwrite',
+    sendsTo: ['hint-flushes'],
+    pushDelivery: true,
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

@@ -19,6 +19,8 @@ export interface QueueDefinition {
 
 /** The work queue the propagation worker both consumes and sends its next pages to. */
 export const PROPAGATION_QUEUE_URL_ENV = 'PROPAGATION_QUEUE_URL';
+/** The queue the push sender both consumes and sends its delayed trailing-hint flushes to. */
+export const HINT_FLUSHES_QUEUE_URL_ENV = 'HINT_FLUSHES_QUEUE_URL';
 
 export const queueDefinitions = [
   {
@@ -38,6 +40,14 @@ export const queueDefinitions = [
     urlEnv: 'NOTIFICATIONS_QUEUE_URL',
     description: "The info packet of a user whose video messages changed (a new one to download, a state of one they sent), for the push sender",
     maxReceiveCount: 5,
+  },
+  {
+    name: 'hint-flushes',
+    urlEnv: HINT_FLUSHES_QUEUE_URL_ENV,
+    description: "Delayed messages of the push sender to itself: a user whose devices have a change not yet hinted, sent when the trailing sync hint comes due",
+    maxReceiveCount: 5,
+    // Six times the push sender's timeout, as for every queue that triggers it.
+    visibilityTimeoutSeconds: 6 * 20,
   },
   {
     name: 'propagation',

@@ -60,6 +60,8 @@ function triggerLabel(trigger: ConsumerTrigger): string {
       return 'DynamoDB stream';
     case 'queue':
       return `SQS ${trigger.queue} queue`;
+    case 'queues':
+      return `SQS ${trigger.sources.map((source) => source.queue).join(', ')} queues`;
     case 'bucket-events':
       return 'S3 Object Created (EventBridge)';
   }

@@ -13,4 +13,5 @@ export const stateFiles = (stateDir: string) => ({
   feedCursorSecret: path.join(stateDir, 'feed-cursor-secret'),
   endpoints: path.join(stateDir, 'endpoints.json'),
   streamCheckpoints: path.join(stateDir, 'stream-checkpoints.json'),
+  pushCredentials: path.join(stateDir, 'push-credentials.json'),
 });

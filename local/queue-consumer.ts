@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -13,6 +13,8 @@ export interface QueueConsumerOptions {
   concurrency: number;
   /** Seconds a failed message stays hidden before it is delivered again. */
   visibilityTimeoutSeconds: number;
+  /** Where a copy of each message goes when first received, for watchers that must not compete with the handler. */
+  observedQueueUrl?: string;
   log: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -61,6 +63,12 @@ export class QueueConsumer {
 
   private async deliver(messages: Message[]): Promise<void> {
     const records = messages.map((m) => this.recordOf(m));
+    const firstTime = messages.filter((m) => (m.Attributes?.ApproximateReceiveCount ?? '1') === '1');
+    if (this.options.observedQueueUrl !== undefined && firstTime.length > 0) {
+      await this.options.client
+        .send(new SendMessageBatchCommand({ QueueUrl: this.options.observedQueueUrl, Entries: firstTime.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '' })) }))
+        .catch((error: unknown) => this.options.log('copying to the observed queue failed', { error: String(error) }));
+    }
     let failed: Set<string>;
     try {
       const response = await this.options.handler({ Records: records });

@@ -6,7 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
-import { type ConsumerDefinition, consumers } from '../lib/consumers';
+import { type ConsumerDefinition, consumers, type QueueTrigger } from '../lib/consumers';
 import { routes } from '../lib/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { freePort } from './free-port';
@@ -19,6 +19,9 @@ import { ensureTable, provisionMessaging } from './provision';
 import { QueueConsumer } from './queue-consumer';
 import { StreamPoller } from './stream-poller';
 import { UploadBridge } from './upload-bridge';
+import { loadOrCreatePushCredentials } from './push-credentials';
+import { type PushFakeEndpoints, startPushFakes } from './push-fakes';
+import { pushEnv, SECRETS_EXTENSION_PORT_ENV } from '../lib/push-definitions';
 import { sqsSafeJson } from '../lambdas/stream-router/sqs-safe-json';
 
 export interface LocalStackOptions {
@@ -43,6 +46,8 @@ export interface Endpoints {
   tableName: string;
   bucketName: string;
   queues: Record<string, string>;
+  /** The push fakes (local/push-fakes.ts) and what the push sender is given to reach them. */
+  push: PushFakeEndpoints & { secretId: string; sessionToken: string };
 }
 
 export interface LocalStack {
@@ -51,6 +56,14 @@ export interface LocalStack {
 }
 
 const RESOURCE_PREFIX = 'playhead';
+
+/**
+ * Queues that have a consumer and that people and tests also watch: their consumer copies
+ * each message it receives (the first time) to `<name>-observed`, locally only, so watching
+ * never takes a message from the consumer.
+ */
+const OBSERVED_QUEUES = ['notifications', 'changes'] as const;
+export const observedQueueName = (name: string): string => `${name}-observed`;
 
 /** What runs a consumer's handler on a laptop: the stand-in for its trigger. */
 interface ConsumerRunner {
@@ -83,10 +96,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ]);
     stops.push(() => dynamo.stop(), () => messaging.stop());
     const queues = provisionMessaging(messaging, RESOURCE_PREFIX, bucketName);
+    // Copies of what the push sender consumes, for `npm run tail` and the tests to watch.
+    for (const name of OBSERVED_QUEUES) queues[observedQueueName(name)] = messaging.createQueue(`${RESOURCE_PREFIX}-${observedQueueName(name)}`).queueUrl;
     // A stream consumer's on-failure destination, which the data stack creates in AWS.
     for (const { trigger } of Object.values(consumers) as readonly ConsumerDefinition[]) {
       if (trigger.kind === 'stream') queues[trigger.failureQueueName] = messaging.createQueue(`${RESOURCE_PREFIX}-${trigger.failureQueueName}`).queueUrl;
     }
+
+    // Push credentials come from the secrets extension's HTTP API, served here as in a Lambda sandbox.
+    const push = { secretId: `${RESOURCE_PREFIX}-push-credentials`, sessionToken: 'playhead-local-session' };
+    const pushFakes = await startPushFakes({ credentials: loadOrCreatePushCredentials(files.pushCredentials), ...push });
+    stops.push(() => pushFakes.stop());
 
     // The handlers read their configuration from the environment, exactly as in Lambda.
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -101,6 +121,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [FEED_CURSOR_SECRET_ENV]: loadOrCreateSecret(files.feedCursorSecret),
       [BUCKET_NAME_ENV]: bucketName,
       ...Object.fromEntries(queueDefinitions.map((q) => [q.urlEnv, queues[q.name]])),
+      AWS_SESSION_TOKEN: push.sessionToken,
+      [SECRETS_EXTENSION_PORT_ENV]: String(pushFakes.endpoints.secretsPort),
+      [pushEnv.credentialsSecretId]: push.secretId,
+      [pushEnv.apnsEndpoint]: pushFakes.endpoints.apns,
+      [pushEnv.apnsSandboxEndpoint]: pushFakes.endpoints.apns,
+      [pushEnv.fcmEndpoint]: pushFakes.endpoints.fcm,
+      [pushEnv.fcmTokenEndpoint]: pushFakes.endpoints.fcmToken,
     });
 
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
@@ -112,6 +139,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const sqs = new SQSClient({ endpoint: messaging.address, region, credentials, useQueueUrlAsEndpoint: false });
     const warn = (source: string) => (message: string, details?: Record<string, unknown>) => log(JSON.stringify({ level: 'WARN', source, message, ...details }));
+
+    // As Lambda's SQS event source would; a failed message comes back after the consumer's
+    // timeout (as long as one message can take in Lambda), not the queue's.
+    const queueRunner = (consumer: ConsumerDefinition, source: Omit<QueueTrigger, 'kind'>, handler: unknown): ConsumerRunner => {
+      const queueUrl = queues[source.queue] as string;
+      return new QueueConsumer({
+        client: sqs,
+        queueUrl,
+        queueArn: `arn:aws:sqs:${region}:000000000000:${queueUrl.split('/').at(-1)}`,
+        region,
+        handler: handler as ConstructorParameters<typeof QueueConsumer>[0]['handler'],
+        concurrency: source.localConcurrency,
+        visibilityTimeoutSeconds: consumer.timeoutSeconds,
+        observedQueueUrl: queues[observedQueueName(source.queue)],
+        log: warn('queue-consumer'),
+      });
+    };
 
     // Each entry of lib/consumers.ts, fed by the laptop stand-in for its trigger.
     const runnerFor = (consumer: ConsumerDefinition, handler: unknown): ConsumerRunner => {
@@ -138,20 +182,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             log: warn('stream-poller'),
           });
         }
-        case 'queue': {
-          // As Lambda's SQS event source would; a failed message comes back after the
-          // consumer's timeout (as long as one message can take in Lambda), not the queue's.
-          const queueUrl = queues[trigger.queue] as string;
-          return new QueueConsumer({
-            client: sqs,
-            queueUrl,
-            queueArn: `arn:aws:sqs:${region}:000000000000:${queueUrl.split('/').at(-1)}`,
-            region,
-            handler: handler as ConstructorParameters<typeof QueueConsumer>[0]['handler'],
-            concurrency: trigger.localConcurrency,
-            visibilityTimeoutSeconds: consumer.timeoutSeconds,
-            log: warn('queue-consumer'),
-          });
+        case 'queue':
+          return queueRunner(consumer, trigger, handler);
+        case 'queues': {
+          const runners = trigger.sources.map((source) => queueRunner(consumer, source, handler));
+          return {
+            start: () => {
+              for (const runner of runners) runner.start();
+            },
+            stop: async () => {
+              await Promise.all(runners.map((runner) => runner.stop()));
+            },
+          };
         }
         case 'bucket-events':
           // Uploads reach the handler as S3's Object Created events do through EventBridge.
@@ -185,6 +227,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       bucketName,
       queues,
+      push: { ...pushFakes.endpoints, ...push },
     };
     // Tools and tests read it as soon as it exists: it must never be seen half-written.
     writeStateFile(files.endpoints, `${JSON.stringify(endpoints, null, 2)}\n`);

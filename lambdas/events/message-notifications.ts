@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { INBOX_ENTITY, OUTBOX_ENTITY } from '../messages/message-items';
 import type { InfoPacket } from '../messages/info-packet';
 import { userIdOfPartitionKey } from '../shared/keys';
@@ -6,19 +7,29 @@ import type { ItemChange } from './item-change';
 /**
  * The message on the `notifications` queue: a user whose video messages changed, and their
  * info packet as `GET /v1/messages/inbox` would answer it now. The push sender forwards the
- * packet as the push payload, so push and poll carry the same thing.
+ * packet as the push payload, so push and poll carry the same thing; a packet too large for a
+ * push travels as `pollInbox` with its `asOf`, so the sender still orders it.
  */
-export type MessageNotification = { userId: string; packet: InfoPacket } | { userId: string; pollInbox: true };
+export type MessageNotification = { userId: string; packet: InfoPacket } | { userId: string; pollInbox: true; asOf: string };
 
 /**
- * A packet larger than this is not pushed (push services take about 4 KB anyway, and an SQS
- * message at most 256 KB); the push says "poll the inbox" instead, which answers the same packet.
+ * APNs and FCM take at most 4,096 bytes of payload, and a packet's JSON larger than that fits
+ * neither, whatever wraps it; the push sender checks each platform's exact payload.
  */
-export const MAX_PUSHED_PACKET_BYTES = 64 * 1024;
+export const MAX_PUSHED_PACKET_BYTES = 4096;
 
 export function notificationFor(userId: string, packet: InfoPacket): MessageNotification {
-  return Buffer.byteLength(JSON.stringify(packet)) > MAX_PUSHED_PACKET_BYTES ? { userId, pollInbox: true } : { userId, packet };
+  return Buffer.byteLength(JSON.stringify(packet)) > MAX_PUSHED_PACKET_BYTES ? { userId, pollInbox: true, asOf: packet.asOf } : { userId, packet };
 }
+
+/** What the push sender accepts from the queue; the packet itself is passed on untouched. */
+export const messageNotificationSchema = z.union([
+  z.strictObject({
+    userId: z.string(),
+    packet: z.looseObject({ toDownload: z.array(z.unknown()), outgoing: z.array(z.unknown()), asOf: z.string() }),
+  }),
+  z.strictObject({ userId: z.string(), pollInbox: z.literal(true), asOf: z.string() }),
+]);
 
 /** The user whose packet a change alters: the owner of an inbox or outbox slot that changed. */
 export function notifiedUserOf(change: ItemChange): string | undefined {

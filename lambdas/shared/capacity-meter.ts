@@ -38,7 +38,7 @@ export function recordConsumedCapacity(consumed: ConsumedCapacityLike | Consumed
 }
 
 /** Who reports a finished tally: a route, a stream batch, a propagation batch, an upload event. */
-export type CapacitySource = 'request' | 'stream batch' | 'propagation batch' | 'upload event';
+export type CapacitySource = 'request' | 'stream batch' | 'propagation batch' | 'upload event' | 'push batch';
 
 /**
  * Hears every finished tally with the fields its source logs next to it (route, status,

@@ -13,7 +13,8 @@ const sqs = new SQSClient({
  * and tests filter by the ids they made.
  */
 export function queueReader<T>(queueName: string, parse: (body: unknown) => T) {
-  const queueUrl = endpoints.queues[queueName] ?? '';
+  // A queue the push sender consumes is read through its local copy, so the test never takes a message from the sender.
+  const queueUrl = endpoints.queues[`${queueName}-observed`] ?? endpoints.queues[queueName] ?? '';
   const seen: { raw: string; message: T }[] = [];
 
   async function pump(): Promise<void> {
