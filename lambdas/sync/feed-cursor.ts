@@ -14,11 +14,13 @@ const secret = requireEnv(FEED_CURSOR_SECRET_ENV);
  */
 export interface FeedPosition {
   seq: number;
+  /** The slot of the entry numbered `seq`, when it differs (an entry rewritten in place; feed-entry.ts). */
+  slot?: number | undefined;
   issuedAt: number;
   snapshotAfter?: string;
 }
 
-const payloadSchema = z.strictObject({ s: z.number().int().nonnegative(), t: z.number().int().positive(), k: z.string().optional() });
+const payloadSchema = z.strictObject({ s: z.number().int().nonnegative(), p: z.number().int().nonnegative().optional(), t: z.number().int().positive(), k: z.string().optional() });
 
 /**
  * The signed text must tell where the user id ends: joined by a separator, the user
@@ -31,7 +33,12 @@ const mac = (userId: string, payload: string): string =>
 
 export function encodeFeedCursor(userId: string, position: FeedPosition): string {
   const payload = Buffer.from(
-    JSON.stringify({ s: position.seq, t: position.issuedAt, ...(position.snapshotAfter !== undefined ? { k: position.snapshotAfter } : {}) }),
+    JSON.stringify({
+      s: position.seq,
+      ...(position.slot !== undefined && position.slot !== position.seq ? { p: position.slot } : {}),
+      t: position.issuedAt,
+      ...(position.snapshotAfter !== undefined ? { k: position.snapshotAfter } : {}),
+    }),
   ).toString('base64url');
   return `${payload}.${mac(userId, payload)}`;
 }
@@ -49,7 +56,8 @@ export function decodeFeedCursor(userId: string, cursor: string, field = 'query.
   if (valid) {
     try {
       const parsed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-      return { seq: parsed.s, issuedAt: parsed.t, ...(parsed.k !== undefined ? { snapshotAfter: parsed.k } : {}) };
+      if (parsed.p !== undefined && parsed.p > parsed.s) throw new Error('a slot is never past its number');
+      return { seq: parsed.s, ...(parsed.p !== undefined ? { slot: parsed.p } : {}), issuedAt: parsed.t, ...(parsed.k !== undefined ? { snapshotAfter: parsed.k } : {}) };
     } catch {
       // a signed payload we cannot read is as bad as a forged one
     }

@@ -3,8 +3,14 @@ import { userPartitionKey } from '../shared/keys';
 import { originSchema } from '../shared/sync-contract';
 
 /**
- * One change in a user's feed: `USER#<userId>` / `FEED#<seq, zero-padded>`. Entries are written
+ * One change in a user's feed: `USER#<userId>` / `FEED#<slot, zero-padded>`. Entries are written
  * by the stream router, never by the API, in the order the table committed the changes.
+ *
+ * An entry's `seq` is its change number; its slot (the sort key) is the number it was first
+ * written under. The two differ only for an entry the router rewrote in place: the newest
+ * entry, when the next change is of the same item, takes that change and a new number and
+ * keeps its slot. Only the newest entry is ever rewritten, and every number is larger than
+ * all before it, so slots and numbers sort alike, and slot <= seq.
  */
 export const FEED_ENTRY_ENTITY = 'feed-entry';
 export const FEED_SORT_PREFIX = 'FEED#';
@@ -30,7 +36,8 @@ export const feedEntrySchema = z.object({
   origin: originSchema.optional(),
 });
 
-export type FeedEntry = z.infer<typeof feedEntrySchema>;
+/** A stored entry, with the slot its sort key holds. */
+export type FeedEntry = z.infer<typeof feedEntrySchema> & { slot: number };
 
 export interface Change {
   seq: number;
@@ -44,8 +51,9 @@ export interface Change {
 }
 
 
-export const feedSortKey = (seq: number): string => `${FEED_SORT_PREFIX}${String(seq).padStart(SEQ_DIGITS, '0')}`;
-export const feedEntryKey = (userId: string, seq: number) => ({ PK: userPartitionKey(userId), SK: feedSortKey(seq) });
+export const feedSortKey = (slot: number): string => `${FEED_SORT_PREFIX}${String(slot).padStart(SEQ_DIGITS, '0')}`;
+export const feedEntryKey = (userId: string, slot: number) => ({ PK: userPartitionKey(userId), SK: feedSortKey(slot) });
+export const slotOfSortKey = (sortKey: string): number => Number(sortKey.slice(FEED_SORT_PREFIX.length));
 /** The sort key just past every entry (for "from the end" queries). */
 export const FEED_SORT_END = `${FEED_SORT_PREFIX}~`;
 

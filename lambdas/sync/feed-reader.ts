@@ -34,7 +34,11 @@ export async function readChanges(userId: string, cursor: string | undefined, li
   const now = options.now ?? Date.now();
   let position: FeedPosition;
   if (cursor !== undefined) position = decodeFeedCursor(userId, cursor, options.start ? 'query.cursor' : 'query.since');
-  else position = options.start ?? { seq: (await lastFeedEntry(userId))?.seq ?? 0, issuedAt: now, snapshotAfter: '' };
+  else if (options.start) position = options.start;
+  else {
+    const head = await lastFeedEntry(userId);
+    position = { seq: head?.seq ?? 0, slot: head?.slot, issuedAt: now, snapshotAfter: '' };
+  }
   if (now - position.issuedAt > feedRetentionMs) {
     throw new HttpProblem('cursor-expired', 'Changes older than the retention window are gone: drop local state and pull again without a cursor.');
   }
@@ -49,11 +53,11 @@ export async function readChanges(userId: string, cursor: string | undefined, li
       return { changes, cursor: encodeFeedCursor(userId, { ...position, snapshotAfter: last }), hasMore: true };
     }
     // The snapshot is done; the rest of the page comes from the feed after its head.
-    position = { seq: position.seq, issuedAt: position.issuedAt };
+    position = { seq: position.seq, slot: position.slot, issuedAt: position.issuedAt };
   }
 
   const room = limit - changes.length;
-  const feed = room > 0 ? await feedEntriesAfter(userId, position.seq, room, options.upToSeq) : { entries: [], more: true };
+  const feed = room > 0 ? await feedEntriesAfter(userId, position, room, options.upToSeq) : { entries: [], more: true };
   const fitted = fitToPage(
     newestPerItem(feed.entries).map((entry) => ({ entry, change: changeOfEntry(entry, options.deviceId) })),
     (x) => x.change,
@@ -62,9 +66,10 @@ export async function readChanges(userId: string, cursor: string | undefined, li
   changes.push(...fitted.kept.map((x) => x.change));
   const more = feed.more || fitted.cut;
   // Uncut, the page covers every entry it read (older entries of an item are stood for by its newest).
-  const seq = (fitted.cut ? fitted.kept.at(-1)?.entry.seq : feed.entries.at(-1)?.seq) ?? position.seq;
+  const last = fitted.cut ? fitted.kept.at(-1)?.entry : feed.entries.at(-1);
+  const reached = last === undefined ? { seq: position.seq, slot: position.slot } : { seq: last.seq, slot: last.slot };
   const issuedAt = more ? position.issuedAt : now;
-  return { changes, cursor: encodeFeedCursor(userId, { seq, issuedAt }), hasMore: more };
+  return { changes, cursor: encodeFeedCursor(userId, { ...reached, issuedAt }), hasMore: more };
 }
 
 /**

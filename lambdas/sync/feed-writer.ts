@@ -2,9 +2,9 @@ import type { ItemChange } from '../events/item-change';
 import { userIdOfPartitionKey } from '../shared/keys';
 import { isPermanentError } from '../shared/permanent-errors';
 import { logger } from '../shared/logger';
-import { type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
+import { FEED_ENTRY_ENTITY, type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
 import { feedRetentionMs } from './feed-settings';
-import { appendFeedEntry, newestFeedEntries, removeFeedEntries } from './feed-store';
+import { newestFeedEntries, removeFeedEntries, writeFeedEntry } from './feed-store';
 import { syncedTypeOfEntity } from './synced-types';
 
 export interface FeedWrite {
@@ -16,12 +16,12 @@ export interface FeedWrite {
 /** A change's entry, before it is numbered; `timedByStream` when its item carries no time of its own (removals). */
 interface WantedEntry {
   changeIndex: number;
-  entry: Omit<FeedEntry, 'entity' | 'seq'>;
+  entry: Omit<FeedEntry, 'entity' | 'seq' | 'slot'>;
   timedByStream: boolean;
 }
 
 /** The feed entry a change of a user-owned synced item needs, or undefined for anything else. */
-export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<FeedEntry, 'entity' | 'seq'>; timedByStream: boolean } | undefined {
+export function feedEntryFor(change: ItemChange): { userId: string; entry: Omit<FeedEntry, 'entity' | 'seq' | 'slot'>; timedByStream: boolean } | undefined {
   const userId = userIdOfPartitionKey(change.keys.PK);
   const image = change.newImage ?? change.oldImage;
   const synced = syncedTypeOfEntity(image?.entity);
@@ -114,15 +114,18 @@ export async function appendChangesToFeed(
         refused.push(...pending.map(({ changeIndex }) => ({ changeIndex, error })));
         return;
       }
-      let lastSeq = window[0]?.seq;
-      const fresh = pending.filter(({ entry }) => streamSeqAfter(entry.streamSeq, window[0]?.streamSeq));
+      let head = window[0];
+      const fresh = pending.filter(({ entry }) => streamSeqAfter(entry.streamSeq, head?.streamSeq));
       timeRemovals(fresh, window);
       const writtenItems = new Set<string>();
+      const writtenSlots = new Set<number>();
       for (const { changeIndex, entry } of lastChangePerItem(fresh)) {
-        const seq = nextSeq(lastSeq, now());
-        const full = { ...entry, seq };
+        const seq = nextSeq(head?.seq, now());
+        // The newest entry is of the same item (a title being played): it takes the change in place.
+        const inPlace = head !== undefined && head.itemSortKey === entry.itemSortKey;
+        const full = { ...entry, seq, slot: inPlace && head ? head.slot : seq };
         try {
-          await appendFeedEntry(userId, full, Math.ceil((now() + feedRetentionMs) / 1000));
+          await writeFeedEntry(userId, full, Math.ceil((now() + feedRetentionMs) / 1000), inPlace ? head?.seq : undefined);
         } catch (error) {
           if (!isPermanentError(error)) {
             fail(changeIndex, error);
@@ -134,9 +137,10 @@ export async function appendChangesToFeed(
         }
         written.push({ changeIndex, userId, entry: full });
         writtenItems.add(entry.itemSortKey);
-        lastSeq = seq;
+        writtenSlots.add(full.slot);
+        head = { ...full, entity: FEED_ENTRY_ENTITY };
       }
-      removed += await removeSuperseded(userId, window, writtenItems);
+      removed += await removeSuperseded(userId, window, writtenItems, writtenSlots);
     }),
   );
   return { written, removed, firstFailure, refused: refused.sort((a, b) => a.changeIndex - b.changeIndex) };
@@ -182,11 +186,13 @@ function timeRemovals(fresh: readonly WantedEntry[], window: readonly FeedEntry[
  * A failure here loses nothing (the older entry stays and readers skip it within a page), so
  * it is logged and the next batch of this user tries again.
  */
-async function removeSuperseded(userId: string, window: readonly FeedEntry[], writtenItems: ReadonlySet<string>): Promise<number> {
+async function removeSuperseded(userId: string, window: readonly FeedEntry[], writtenItems: ReadonlySet<string>, writtenSlots: ReadonlySet<number>): Promise<number> {
   const seen = new Set(writtenItems);
   const superseded: number[] = [];
   for (const entry of window) {
-    if (seen.has(entry.itemSortKey)) superseded.push(entry.seq);
+    // A slot just rewritten in place holds the newest change, not the one read.
+    if (writtenSlots.has(entry.slot)) continue;
+    if (seen.has(entry.itemSortKey)) superseded.push(entry.slot);
     seen.add(entry.itemSortKey);
   }
   if (superseded.length === 0) return 0;

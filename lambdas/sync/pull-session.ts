@@ -12,8 +12,8 @@ export const handler = httpRoute({ params: sessionPathSchema, query: pullQuerySc
   const session = await requireSession(principal.userId, params.sessionId, now);
   const start =
     session.since === null
-      ? { seq: session.until, issuedAt: session.sinceIssuedAt, snapshotAfter: '' }
-      : { seq: session.since, issuedAt: session.sinceIssuedAt };
+      ? { seq: session.until, slot: session.untilSlot, issuedAt: session.sinceIssuedAt, snapshotAfter: '' }
+      : { seq: session.since, slot: session.sinceSlot, issuedAt: session.sinceIssuedAt };
   return {
     body: await readChanges(principal.userId, query.cursor, query.limit, { start, upToSeq: session.until, deviceId: session.deviceId, now }),
   };

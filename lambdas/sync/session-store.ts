@@ -31,13 +31,16 @@ async function getDevice(userId: string, deviceId: string): Promise<SyncDevice |
 export async function openSession(userId: string, deviceId: string, nowMs: number): Promise<SyncSession> {
   const [device, head] = await Promise.all([getDevice(userId, deviceId), lastFeedEntry(userId)]);
   const fresh = device !== undefined && nowMs - device.positionIssuedAt <= feedRetentionMs;
+  // The head can only be behind a completed position if entries expired; never go backwards.
+  const headAhead = head !== undefined && head.seq >= (fresh ? device.position : 0);
   const session: SyncSession = {
     sessionId: randomUUID(),
     deviceId,
     since: fresh ? device.position : null,
+    ...(fresh && device.positionSlot !== undefined ? { sinceSlot: device.positionSlot } : {}),
     sinceIssuedAt: fresh ? device.positionIssuedAt : nowMs,
-    // The head can only be behind a completed position if entries expired; never go backwards.
-    until: Math.max(head?.seq ?? 0, fresh ? device.position : 0),
+    until: headAhead ? head.seq : fresh ? device.position : 0,
+    ...(headAhead ? { untilSlot: head.slot } : fresh && device.positionSlot !== undefined ? { untilSlot: device.positionSlot } : {}),
     createdAt: new Date(nowMs).toISOString(),
     expiresAtMs: nowMs + SESSION_LIFETIME_MS,
   };
@@ -75,13 +78,16 @@ export async function completeSession(userId: string, session: SyncSession, nowM
       new UpdateCommand({
         TableName: tableName,
         Key: syncDeviceKey(userId, session.deviceId),
-        UpdateExpression: 'SET entity = :entity, deviceId = :deviceId, #position = :until, positionIssuedAt = :openedAt, completedAt = :now',
+        UpdateExpression: `SET entity = :entity, deviceId = :deviceId, #position = :until, positionIssuedAt = :openedAt, completedAt = :now ${
+          session.untilSlot === undefined ? 'REMOVE positionSlot' : ', positionSlot = :untilSlot'
+        }`,
         ConditionExpression: 'attribute_not_exists(#position) OR #position <= :until',
         ExpressionAttributeNames: { '#position': 'position' },
         ExpressionAttributeValues: {
           ':entity': SYNC_DEVICE_ENTITY,
           ':deviceId': session.deviceId,
           ':until': session.until,
+          ...(session.untilSlot === undefined ? {} : { ':untilSlot': session.untilSlot }),
           // Every entry past `until` was written after the session opened.
           ':openedAt': Date.parse(session.createdAt),
           ':now': completedAt,

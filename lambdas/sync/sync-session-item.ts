@@ -26,7 +26,10 @@ export const syncSessionItemSchema = z.object({
   since: z.number().int().nonnegative().nullable(),
   /** Time after which every entry past `since` was created (see feed-reader). */
   sinceIssuedAt: z.number().int(),
+  /** The slots of the entries numbered `since` and `until`, where they differ from the numbers (feed-entry.ts). */
+  sinceSlot: z.number().int().nonnegative().optional(),
   until: z.number().int().nonnegative(),
+  untilSlot: z.number().int().nonnegative().optional(),
   createdAt: z.string(),
   expiresAtMs: z.number().int(),
   completedAt: z.string().optional(),
@@ -38,6 +41,8 @@ export const syncDeviceItemSchema = z.object({
   entity: z.literal(SYNC_DEVICE_ENTITY),
   deviceId: z.string(),
   position: z.number().int().nonnegative(),
+  /** The slot of the entry numbered `position`, where it differs (feed-entry.ts). */
+  positionSlot: z.number().int().nonnegative().optional(),
   /** When the device's last completed session began: every entry past `position` is newer. */
   positionIssuedAt: z.number().int(),
   completedAt: z.string(),

@@ -7,7 +7,7 @@ import { pointHandlersAtLocalStack } from '../support/handler-env';
 // The feed writer runs here against the stack's DynamoDB Local, as the stream router would.
 let appendChangesToFeed: typeof import('../../lambdas/sync/feed-writer').appendChangesToFeed;
 let feedEntriesAfter: typeof import('../../lambdas/sync/feed-store').feedEntriesAfter;
-let appendFeedEntry: typeof import('../../lambdas/sync/feed-store').appendFeedEntry;
+let writeFeedEntry: typeof import('../../lambdas/sync/feed-store').writeFeedEntry;
 let readChanges: typeof import('../../lambdas/sync/feed-reader').readChanges;
 let COMPACTION_WINDOW: number;
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   pointHandlersAtLocalStack();
   process.env.FEED_CURSOR_SECRET = cursorSecret();
   ({ appendChangesToFeed } = await import('../../lambdas/sync/feed-writer'));
-  ({ feedEntriesAfter, appendFeedEntry } = await import('../../lambdas/sync/feed-store'));
+  ({ feedEntriesAfter, writeFeedEntry } = await import('../../lambdas/sync/feed-store'));
   ({ readChanges } = await import('../../lambdas/sync/feed-reader'));
   ({ COMPACTION_WINDOW } = await import('../../lambdas/sync/feed-writer'));
 });
@@ -46,7 +46,7 @@ function watchlistRemove(userId: string, assetId: string, occurredAt: string): I
   return { ...added, occurredAt, oldImage: added.newImage, newImage: undefined };
 }
 
-const entriesOf = async (userId: string) => (await feedEntriesAfter(userId, 0, 1000)).entries;
+const entriesOf = async (userId: string) => (await feedEntriesAfter(userId, { seq: 0 }, 1000)).entries;
 
 describe('feed writer', () => {
   it('numbers each change once, in stream order, even when the stream delivers a batch again', async () => {
@@ -58,7 +58,7 @@ describe('feed writer', () => {
     // Redelivery from the second change on, plus one new change.
     const second = await appendChangesToFeed(changes.slice(1));
     expect(second.written.map((w) => w.changeIndex)).toEqual([2]);
-    const { entries } = await feedEntriesAfter(userId, 0, 100);
+    const { entries } = await feedEntriesAfter(userId, { seq: 0 }, 100);
     expect(entries.map((e) => e.streamSeq)).toEqual(changes.map((c) => c.streamSeq));
     const seqs = entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -74,9 +74,9 @@ describe('feed writer', () => {
     expect(result.firstFailure).toBe(changes.length);
     expect(result.refused.map((r) => [r.changeIndex, (r.error as Error).name])).toEqual([[0, 'ValidationException']]);
     expect(result.written.map((w) => w.changeIndex).sort()).toEqual([1, 2]);
-    const { entries } = await feedEntriesAfter(alice, 0, 10);
+    const { entries } = await feedEntriesAfter(alice, { seq: 0 }, 10);
     expect(entries.map((e) => e.key)).toEqual(['notes/small']);
-    expect((await feedEntriesAfter(bob, 0, 10)).entries).toHaveLength(1);
+    expect((await feedEntriesAfter(bob, { seq: 0 }, 10)).entries).toHaveLength(1);
   });
 
   it('keeps users apart and ignores items that are not synced types', async () => {
@@ -93,8 +93,8 @@ describe('feed writer', () => {
     };
     const result = await appendChangesToFeed([watchlistAdd(alice, newAssetId()), catalogChange, watchlistAdd(bob, newAssetId()), watchlistAdd(alice, newAssetId())]);
     expect(result.written.map((w) => [w.userId, w.changeIndex]).sort()).toEqual([[alice, 0], [alice, 3], [bob, 2]].sort());
-    expect((await feedEntriesAfter(alice, 0, 10)).entries).toHaveLength(2);
-    expect((await feedEntriesAfter(bob, 0, 10)).entries).toHaveLength(1);
+    expect((await feedEntriesAfter(alice, { seq: 0 }, 10)).entries).toHaveLength(2);
+    expect((await feedEntriesAfter(bob, { seq: 0 }, 10)).entries).toHaveLength(1);
   });
 
   it('gives an item one entry: a batch keeps its last change, a later batch removes the entry it supersedes', async () => {
@@ -129,11 +129,29 @@ describe('feed writer', () => {
     const [older] = await entriesOf(userId);
     if (!older) throw new Error('no entry');
     // As if the removal after this newer entry had failed: two entries of one item.
-    await appendFeedEntry(userId, { ...older, seq: older.seq + 1, value: { asset: a, progress: 2 }, streamSeq: String(BigInt(older.streamSeq) + 1n) }, Math.ceil(Date.now() / 1000) + 3600);
+    await writeFeedEntry(userId, { ...older, seq: older.seq + 1, slot: older.seq + 1, value: { asset: a, progress: 2 }, streamSeq: String(BigInt(older.streamSeq) + 1n) }, Math.ceil(Date.now() / 1000) + 3600);
     streamSeq += 2n;
     const result = await appendChangesToFeed([watchlistAdd(userId, newAssetId())]);
     expect(result.removed).toBe(1);
     expect((await entriesOf(userId)).map((e) => e.type)).toEqual(['progress', 'watchlist']);
+  });
+
+  it('rewrites the newest entry in place for the next change of its item: one slot, a new number, and a cursor at the old number gets it', async () => {
+    const userId = newUserId('in-place');
+    const a = newAssetId();
+    await appendChangesToFeed([watchlistAdd(userId, newAssetId()), progressWrite(userId, a, 1)]);
+    const seen = await readChanges(userId, undefined, 100, { start: { seq: 0, issuedAt: Date.now() } });
+    expect(seen.changes.map((c) => c.type)).toEqual(['watchlist', 'progress']);
+    const before = await entriesOf(userId);
+    const result = await appendChangesToFeed([progressWrite(userId, a, 2)]);
+    expect(result.removed).toBe(0);
+    const after = await entriesOf(userId);
+    expect(after.map((e) => e.slot)).toEqual(before.map((e) => e.slot));
+    expect(after[1]?.seq).toBeGreaterThan(before[1]?.seq ?? Infinity);
+    // The device holding the cursor at the old number gets the rewritten entry, and only it.
+    const next = await readChanges(userId, seen.cursor, 100);
+    expect(next.changes.map((c) => [c.seq, (c.value as { progress: number }).progress])).toEqual([[after[1]?.seq, 2]]);
+    expect((await readChanges(userId, next.cursor, 100)).changes).toEqual([]);
   });
 
   it('keeps an older entry of an item changed again past the window, and a reader still gets it once', async () => {

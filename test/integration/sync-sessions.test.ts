@@ -37,6 +37,29 @@ describe('sync sessions', () => {
     expect(window[0]?.seq).toBeLessThanOrEqual(second.until);
   });
 
+  it('follows a title being played: the newest entry rewritten in place after a window closed reaches the next window', async () => {
+    const token = await tokenFor(newUserId('sync'));
+    const asset = await createAsset();
+    const base = await openSession(token, 'phone');
+    await complete(token, base.sessionId);
+    for (let progress = 1; progress <= 3; progress++) {
+      const session = await openSession(token, 'phone');
+      const numbered = await waitUntilNumbered(token, 1);
+      await call('PUT', `/v1/progress/${asset}`, { token, body: { progress } });
+      await numbered.wait();
+      // This window closed before the write: it holds what the last session already had, or nothing.
+      expect((await pullWindow(token, session.sessionId)).every((c) => (c.value as { progress: number }).progress < progress)).toBe(true);
+      await complete(token, session.sessionId);
+      const next = await openSession(token, 'phone');
+      const window = await pullWindow(token, next.sessionId);
+      expect(window.map((c) => (c.value as { progress: number }).progress)).toEqual([progress]);
+      expect(window[0]?.seq).toBeGreaterThan(next.since ?? Infinity);
+      await complete(token, next.sessionId);
+    }
+    const last = await openSession(token, 'phone');
+    expect(await pullWindow(token, last.sessionId)).toEqual([]);
+  });
+
   it('moves the position only on complete: a session never completed changes nothing', async () => {
     const token = await tokenFor(newUserId('sync'));
     const asset = await createAsset();
