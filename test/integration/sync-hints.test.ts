@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { pushEnv, SECRETS_EXTENSION_PORT_ENV } from '../../lib/push-definitions';
+import { call, createAsset, endpoints, newUserId, tokenFor } from '../support/api';
+import { pull, waitForChanges } from '../support/feed';
+import { pointHandlersAtLocalStack } from '../support/handler-env';
+import { androidToken, iosToken, pushesTo, pushStats, register, waitForPushes } from '../support/pushes';
+import { waitFor } from '../support/wait';
+
+async function person(label: string) {
+  const id = newUserId(label);
+  return { id, token: await tokenFor(id) };
+}
+
+/** A user with an iPhone and an Android tablet. */
+async function withDevices(label: string) {
+  const user = await person(label);
+  const tokens = [iosToken(), androidToken()] as const;
+  await register(user.token, 'iphone', 'ios', tokens[0]);
+  await register(user.token, 'tablet', 'android', tokens[1]);
+  return { ...user, tokens };
+}
+
+const hintSeq = (payload: unknown): number => {
+  const { sync, data } = payload as { sync?: { seq: number }; data?: { sync?: string } };
+  return sync?.seq ?? Number(data?.sync);
+};
+
+describe('sync hints', () => {
+  it('100 progress writes wake no device; a watchlist change after them does', async () => {
+    const viewer = await withDevices('viewer');
+    const assetId = await createAsset({ durationSeconds: 7200 });
+    const since = (await pull(viewer.token)).cursor;
+    for (let second = 5; second <= 500; second += 5) {
+      expect((await call('PUT', `/v1/progress/${assetId}`, { token: viewer.token, body: { progress: second } })).status).toBe(200);
+    }
+    await waitForChanges(viewer.token, since, 1, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await pushesTo(...viewer.tokens)).toEqual([]);
+
+    // The same pipeline, a type that does wake devices: one hint each.
+    await call('PUT', `/v1/watchlist/${assetId}`, { token: viewer.token });
+    for (const token of viewer.tokens) expect(await waitForPushes(token, (pushes) => pushes.length >= 1)).toHaveLength(1);
+  });
+
+  it('20 watchlist changes in a minute give each device one hint now (the trailing one is due after the window)', async () => {
+    const editor = await withDevices('editor');
+    const assets = await Promise.all(Array.from({ length: 10 }, () => createAsset()));
+    for (const assetId of assets) await call('PUT', `/v1/watchlist/${assetId}`, { token: editor.token });
+    for (const assetId of assets) await call('DELETE', `/v1/watchlist/${assetId}`, { token: editor.token });
+    for (const token of editor.tokens) {
+      const pushes = await waitForPushes(token, (p) => p.length >= 1, { quietMs: 3000 });
+      expect(pushes.length).toBeGreaterThanOrEqual(1);
+      expect(pushes.length).toBeLessThanOrEqual(2);
+      expect(pushes[0]?.headers['apns-collapse-id'] ?? (pushes[0]?.payload as { android: { collapse_key: string } }).android.collapse_key).toBe('sync');
+    }
+  });
+
+  it('with a 2 s window: a leading hint, then exactly one trailing hint naming the last change', async () => {
+    // This sender runs in the test process, with its own short window, against the stack's fakes;
+    // the trailing hint it schedules is sent by the stack's sender, which reads when it is due from the device.
+    pointHandlersAtLocalStack();
+    Object.assign(process.env, {
+      AWS_SESSION_TOKEN: endpoints.push.sessionToken,
+      [SECRETS_EXTENSION_PORT_ENV]: String(endpoints.push.secretsPort),
+      [pushEnv.credentialsSecretId]: endpoints.push.secretId,
+      [pushEnv.apnsEndpoint]: endpoints.push.apns,
+      [pushEnv.apnsSandboxEndpoint]: endpoints.push.apns,
+      [pushEnv.fcmEndpoint]: endpoints.push.fcm,
+      [pushEnv.fcmTokenEndpoint]: endpoints.push.fcmToken,
+      [pushEnv.hintWindowSeconds]: '2',
+    });
+    const { handler } = await import('../../lambdas/push/handler');
+    const user = await withDevices('busy');
+    const notice = (seq: number, types: string[]): SQSEvent => ({
+      Records: [{ messageId: randomUUID(), body: JSON.stringify({ userId: user.id, seq, types }) } as SQSEvent['Records'][number]],
+    });
+    for (let seq = 1; seq <= 20; seq++) {
+      const answer = await handler(notice(seq, seq % 2 === 0 ? ['progress', 'watchlist'] : ['favourite']));
+      expect(answer.batchItemFailures).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Progress alone never hints, even when a trailing hint is pending.
+    await handler(notice(21, ['progress']));
+    for (const token of user.tokens) {
+      const pushes = await waitForPushes(token, (p) => p.length >= 2, { timeoutMs: 20_000, quietMs: 3000 });
+      expect(pushes.map((push) => hintSeq(push.payload))).toEqual([1, 20]);
+    }
+    // The stack's sender and this one signed one APNs provider token between them, the one in the table.
+    const stats = await waitFor(pushStats, (s) => s.delivered > 0);
+    expect(stats.providerTokens).toBe(1);
+  }, 60_000);
+});
