@@ -17,6 +17,17 @@ const TITLES = [
 const titleOf = (id: string) => TITLES.find((t) => t.id === id)?.title ?? id;
 const NOTES = 'demo-notes';
 
+/** JSON with object keys sorted: the server does not keep a value's key order. */
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : typeof value === 'object' && value !== null
+      ? `{${Object.keys(value)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(value);
+
 /** The token's user, so that each user gets their own stores in this browser. */
 const userOf = (jwt: string): string => {
   try {
@@ -83,7 +94,7 @@ function pane(root: HTMLElement, name: string): void {
       ...notes.map((r) => Object.assign(document.createElement('li'), { textContent: `${String((r.value as { text?: unknown })?.text)} (v${r.version})` })),
     );
     // What the browser test compares between the panes.
-    root.dataset.snapshot = JSON.stringify({ watchlist, progress, notes: notes.map((r) => `${r.key}=${JSON.stringify(r.value)}`).sort() });
+    root.dataset.snapshot = JSON.stringify({ watchlist, progress, notes: notes.map((r) => `${r.key}=${canonical(r.value)}`).sort() });
     root.dataset.pending = String(client.pending().length);
   }
 

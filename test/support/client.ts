@@ -40,9 +40,20 @@ export function fileClient(token: string, deviceId: string, file: string, option
 /** Where nothing listens: a device without a network. */
 export const UNREACHABLE = 'http://127.0.0.1:9';
 
+/** JSON with object keys sorted: the server does not keep the key order of a dataset value. */
+export const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : typeof value === 'object' && value !== null
+      ? `{${Object.keys(value)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(value);
+
 /** Items of every type as plain data, for comparing two devices. */
 export function snapshotOf(client: Client, types: string[]): Record<string, unknown[]> {
-  return Object.fromEntries(types.map((type) => [type, client.items(type).slice().sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))]));
+  return Object.fromEntries(types.map((type) => [type, client.items(type).slice().sort((a, b) => canonical(a).localeCompare(canonical(b)))]));
 }
 
 /** Synchronizes both clients until they hold the same items (the feed numbers changes a moment after they are written). */
@@ -50,7 +61,7 @@ export async function converge(clients: Client[], types: string[], timeoutMs = 2
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const client of clients) await client.synchronize();
-    const views = clients.map((c) => JSON.stringify(snapshotOf(c, types)));
+    const views = clients.map((c) => canonical(snapshotOf(c, types)));
     if (views.every((v) => v === views[0])) return snapshotOf(clients[0] as Client, types);
     if (Date.now() > deadline) throw new Error(`clients did not converge:\n${views.join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
