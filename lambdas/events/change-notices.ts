@@ -15,6 +15,14 @@ export const changeNoticeSchema = z.strictObject({
 
 export type ChangeNotice = z.infer<typeof changeNoticeSchema>;
 
+/**
+ * Types whose changes alone never wake a device: progress is written every few seconds while
+ * something plays, and a device learns it when it next syncs. A batch in which a user changed
+ * only these sends that user no notice (at one write per batch, a notice would be a third of
+ * the write's queue and Lambda bill, docs/BENCHMARKS.md); with other changes, they are named.
+ */
+export const QUIET_TYPES: ReadonlySet<string> = new Set(['progress']);
+
 /** One notice per user for the entries one batch wrote, on that user's last change in the batch. */
 export function changeNoticesFor(written: readonly { changeIndex: number; userId: string; entry: { seq: number; type: string } }[]): { changeIndex: number; body: ChangeNotice }[] {
   const byUser = new Map<string, { changeIndex: number; seq: number; types: Set<string> }>();
@@ -25,5 +33,7 @@ export function changeNoticesFor(written: readonly { changeIndex: number; userId
     notice.types.add(entry.type);
     byUser.set(userId, notice);
   }
-  return [...byUser].map(([userId, { changeIndex, seq, types }]) => ({ changeIndex, body: { userId, seq, types: [...types].sort() } }));
+  return [...byUser]
+    .filter(([, { types }]) => [...types].some((type) => !QUIET_TYPES.has(type)))
+    .map(([userId, { changeIndex, seq, types }]) => ({ changeIndex, body: { userId, seq, types: [...types].sort() } }));
 }

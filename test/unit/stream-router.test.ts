@@ -5,6 +5,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queueDefinitions } from '../../lib/queue-definitions';
 
 // Failure paths only: SQS and DynamoDB are mocked here; real delivery is proven in the integration tests.
 const sqsMock = mockClient(SQSClient);
@@ -27,6 +28,8 @@ beforeAll(async () => {
   process.env.NOTIFICATIONS_QUEUE_URL = queues.notifications;
   process.env.STREAM_POISON_QUEUE_URL = queues.poison;
   process.env.TABLE_NAME ??= 'unit-test-table';
+  // Any other queue the router is configured with gets a URL of its own.
+  for (const queue of queueDefinitions) process.env[queue.urlEnv] ??= `https://sqs.example/${queue.name}`;
   ({ handler } = await import('../../lambdas/stream-router/handler'));
   ({ sqsSafeJson } = await import('../../lambdas/stream-router/sqs-safe-json'));
 });
@@ -163,10 +166,10 @@ describe('stream router failure handling', () => {
       const item = { PK: `USER#${userId}`, SK: `PROGRESS#${assetId(1)}`, entity: 'progress', assetId: assetId(1), progress: i, updatedAt: `2026-01-01T00:00:0${i}.000Z` };
       return { eventID: `p-${i}`, eventName: 'MODIFY', dynamodb: { SequenceNumber: String(2000 + i), Keys: marshall({ PK: item.PK, SK: item.SK }) as never, NewImage: marshall(item) as never } };
     };
-    const records = [addition(1, 'ann'), progress(1, 'ann'), addition(2, 'ben'), progress(2, 'ann'), progress(3, 'ann'), addition(3, 'ann')];
+    const records = [addition(1, 'ann'), progress(1, 'ann'), addition(2, 'ben'), progress(2, 'ann'), progress(1, 'cal'), progress(3, 'ann'), addition(3, 'ann')];
     expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
-    // Three progress writes of one title were one entry; six changes, two notices.
-    expect(dynamoMock.commandCalls(PutCommand).map((c) => (c.args[0].input.Item as { SK: string; value: unknown }).value)).toHaveLength(4);
+    // Three progress writes of one title were one entry; seven changes, two notices: progress alone wakes no device.
+    expect(dynamoMock.commandCalls(PutCommand).map((c) => (c.args[0].input.Item as { SK: string; value: unknown }).value)).toHaveLength(5);
     const notices = bodiesTo(queues.changes);
     const seqOf = (userId: string) => Math.max(...dynamoMock.commandCalls(PutCommand).map((c) => c.args[0].input.Item as { PK: string; seq: number }).filter((i) => i.PK === `USER#${userId}`).map((i) => i.seq));
     expect(notices.sort((a, b) => String(a.userId).localeCompare(String(b.userId)))).toEqual([
