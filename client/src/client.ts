@@ -112,7 +112,12 @@ export function createClient(options: ClientOptions): Client {
           else answer = await transport.json<ProgressEntry>('PUT', path, entry.mutation.value);
         } catch (error) {
           // Refused for good (an unknown title, a position past its end): nothing to send again.
-          if (!(error instanceof ApiError && error.status < 500 && error.status !== 429)) throw error;
+          if (!(error instanceof ApiError && error.status < 500 && error.status !== 429)) {
+            // Not sent; a newer position recorded meanwhile makes this one moot.
+            const newer = replica.pending().some((e) => e.seq > entry.seq && e.mutation.type === 'progress' && e.mutation.key === assetId);
+            if (newer) await replica.change((tx) => tx.dequeue(entry.seq));
+            throw error;
+          }
         }
         await replica.change((tx) => {
           if (!replica.outbox.has(entry.seq)) return;

@@ -11,6 +11,6 @@ export type { Conflict, Rejection, SyncReport } from './synchronize';
 export type { ItemChange, PendingMutation, TrackedMessage } from './replica';
 export type { Inbox, SendOptions } from './messages';
 export { ApiError, NetworkError, type RetryOptions } from './transport';
-export type { Clock } from './clock';
+export { type Clock, type ManualClock, manualClock } from './clock';
 export type * from './api';
 export { MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BODY_BYTES } from './api';
