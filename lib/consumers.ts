@@ -6,6 +6,7 @@
  * lib/routes.ts: no CDK here.
  */
 import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
+import { FEED_ENTRY_ENTITY } from '../lambdas/sync/feed-entry';
 import type { QueueName } from './queue-definitions';
 import type { RouteDefinition } from './routes';
 
@@ -28,6 +29,11 @@ export interface StreamTrigger {
    * data stack (construct id from the name) and handed to the API stack as `failureQueue`.
    */
   failureQueueName: string;
+  /**
+   * Records of items of these entities never reach the handler (Lambda event filtering; the
+   * local poller alike, lib/stream-filter.ts). Records of items without an entity do not either.
+   */
+  ignoredEntities?: readonly string[];
 }
 
 /** A queue of lib/queue-definitions.ts (Lambda's SQS event source mapping; QueueConsumer locally). */
@@ -110,6 +116,8 @@ export const consumers = {
       retryAttempts: 10,
       reportBatchItemFailures: true,
       failureQueueName: 'stream-router-failures',
+      // The router's own writes: an entry written, rewritten, removed or expired is no change to number.
+      ignoredEntities: [FEED_ENTRY_ENTITY],
     },
     // A batch of up to batchSize records, sent to SQS ten at a time.
     timeoutSeconds: 30,

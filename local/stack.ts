@@ -18,6 +18,7 @@ import { writeStateFile } from './state-file';
 import { ensureTable, provisionMessaging } from './provision';
 import { QueueConsumer } from './queue-consumer';
 import { StreamPoller } from './stream-poller';
+import { passesStreamFilter } from '../lib/stream-filter';
 import { UploadBridge } from './upload-bridge';
 import { loadOrCreatePushCredentials } from './push-credentials';
 import { type PushFakeEndpoints, startPushFakes } from './push-fakes';
@@ -167,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             client: new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region, credentials }),
             streamArn,
             handler: handler as ConstructorParameters<typeof StreamPoller>[0]['handler'],
+            passes: (record) => passesStreamFilter(trigger, record),
             batchSize: trigger.batchSize,
             retryAttempts: trigger.retryAttempts,
             checkpointFile: files.streamCheckpoints,

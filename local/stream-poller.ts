@@ -17,6 +17,8 @@ export interface StreamPollerOptions {
   client: DynamoDBStreamsClient;
   streamArn: string;
   handler: StreamHandler;
+  /** The event source mapping's filter: records it refuses are read past, never delivered. */
+  passes?: (record: DynamoDBRecord) => boolean;
   batchSize: number;
   retryAttempts: number;
   /** Where positions are kept, so a restart neither replays nor skips records. */
@@ -128,11 +130,13 @@ export class StreamPoller {
       throw error;
     }
     const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
+    const wanted = this.options.passes ? records.filter(this.options.passes) : records;
     if (records.length > 0) {
-      const done = await this.deliver(records);
-      for (const record of done) state.lastSequence = record.dynamodb?.SequenceNumber ?? state.lastSequence;
+      const done = wanted.length > 0 ? await this.deliver(wanted) : [];
+      // Filtered records are handled by being skipped: past them once everything wanted is done.
+      for (const record of done.length === wanted.length ? records : done) state.lastSequence = record.dynamodb?.SequenceNumber ?? state.lastSequence;
       this.saveCheckpoint(shardId, state);
-      if (done.length < records.length) {
+      if (done.length < wanted.length) {
         // Stopped mid-batch: the next start resumes after the last record handled.
         state.iterator = undefined;
         return done.length;
