@@ -923,6 +923,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's devices
+         * @description The caller's live devices (at most 10), by device id. Push tokens are never returned.
+         */
+        get: operations["ListDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/devices/{deviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app's own id for the device, the same one its sync sessions use. */
+                deviceId: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register a device for pushes
+         * @description Idempotent; apps call it at every launch. It renews the device for 60 days (a device
+         *     not registered again for that long is forgotten) and keeps `registeredAt`. A token
+         *     belongs to one device of one user: registering a token another device holds (another
+         *     user's, after a phone changed hands) removes it from that device in the same
+         *     transaction. At most 10 devices a user (409 `device-limit-reached`).
+         */
+        put: operations["RegisterDevice"];
+        post?: never;
+        /**
+         * Stop pushes to a device
+         * @description Always 200, registered or not (an app calls it at logout).
+         */
+        delete: operations["DeleteDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1440,6 +1491,45 @@ export interface components {
         CatalogNotFoundProblem: components["schemas"]["Problem"];
         RouteNotFoundProblem: components["schemas"]["Problem"];
         MethodNotAllowedProblem: components["schemas"]["Problem"];
+        DeviceLimitReachedProblem: components["schemas"]["Problem"];
+        /**
+         * @description `ios`: the APNs device token in hex, 64-200 characters (an even number), any letter
+         *     case. `android`: the FCM registration token, 32-1024 characters of
+         *     `A-Z a-z 0-9 _ : . -`. `environment` (iOS only, default `production`) says which APNs
+         *     host the token belongs to: apps built for development get `sandbox` tokens.
+         */
+        DeviceRegistration: {
+            /** @enum {string} */
+            platform: "ios" | "android";
+            token: string;
+            /** @enum {string} */
+            environment?: "sandbox" | "production";
+        };
+        Device: {
+            deviceId: string;
+            /** @enum {string} */
+            platform: "ios" | "android";
+            /**
+             * @description Always `production` for Android devices.
+             * @enum {string}
+             */
+            environment: "sandbox" | "production";
+            /**
+             * Format: date-time
+             * @description The first registration.
+             */
+            registeredAt: string;
+            /**
+             * Format: date-time
+             * @description The latest registration.
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description 60 days after the latest registration; the device is forgotten then unless it registers again.
+             */
+            expiresAt: string;
+        };
         DatasetLimitReachedProblem: components["schemas"]["Problem"];
         /** @description A `Problem` with one extension member, `current`, which this API always sends. */
         VersionMismatchProblem: {
@@ -1682,6 +1772,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["MethodNotAllowedProblem"];
             };
         };
+        /** @description `device-limit-reached`: the user already has 10 devices. Nothing was written. */
+        DeviceLimitReached: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["DeviceLimitReachedProblem"];
+            };
+        };
         /** @description `dataset-limit-reached`: a new record would be the dataset's 1025th, or a new dataset the user's 21st. Nothing was written. */
         DatasetLimitReached: {
             headers: {
@@ -1790,6 +1890,8 @@ export interface components {
         ShowId: string;
         /** @description The episode's UUID, in any letter case; unique across shows. */
         EpisodeId: string;
+        /** @description The app's own id for the device, the same one its sync sessions use. */
+        DeviceId: string;
         /** @description The id `POST /v1/sync/sessions` returned. */
         SessionId: string;
         /** @description The message's UUID, as `POST /v1/messages` returned it, in any letter case. */
@@ -1806,6 +1908,12 @@ export interface components {
         AssetWrite: {
             content: {
                 "application/json": components["schemas"]["AssetWrite"];
+            };
+        };
+        /** @description At most 16 KiB (16384 bytes) of `application/json`. */
+        DeviceRegistration: {
+            content: {
+                "application/json": components["schemas"]["DeviceRegistration"];
             };
         };
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
@@ -3405,6 +3513,98 @@ export interface operations {
             404: components["responses"]["MessageNotFound"];
             409: components["responses"]["MessageNotDelivered"];
             413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    ListDevices: {
+        parameters: {
+            query?: {
+                /** @description Largest number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; taken unchanged from the previous page's `Link` header. A cursor from another list, or one this API did not issue, is a 400. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of devices. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["NextLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    RegisterDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app's own id for the device, the same one its sync sessions use. */
+                deviceId: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["DeviceRegistration"];
+        responses: {
+            /** @description The device as stored (without its token). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["DeviceLimitReached"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    DeleteDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app's own id for the device, the same one its sync sessions use. */
+                deviceId: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device id. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deviceId: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };
