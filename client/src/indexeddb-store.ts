@@ -88,8 +88,9 @@ export function indexedDbStore(name: string, factory: IDBFactory | undefined = (
       await completed(transaction);
     },
     async close() {
-      if (opened) (await opened).close();
+      const db = opened;
       opened = undefined;
+      if (db !== undefined) (await db).close();
     },
   };
 }

@@ -48,7 +48,10 @@ export function createMessages(transport: Transport, replica: Replica, now: () =
       await transport.raw(sent.upload.method, sent.upload.url, headers, bytes as RequestInit['body']);
       message = replica.messages.get(message.messageId) ?? message;
       const confirming = advance(message, 'confirming', now());
-      if (confirming) await track((message = confirming));
+      if (confirming) {
+        message = confirming;
+        await track(message);
+      }
       const confirmed = await transport.json<MessageUploadConfirmed>('POST', `/v1/messages/${sent.messageId}/uploaded`);
       const current = replica.messages.get(message.messageId) ?? message;
       const next = advance(current, confirmed.status, now());
@@ -72,7 +75,9 @@ export function createMessages(transport: Transport, replica: Replica, now: () =
         const next = advance(tracked, entry.state, entry.updatedAt);
         if (next) updates.push(next);
       }
-      if (updates.length > 0) await replica.change((tx) => updates.forEach((m) => tx.setMessage(m)));
+      if (updates.length > 0) await replica.change((tx) => {
+          for (const message of updates) tx.setMessage(message);
+        });
     },
 
     /** The messages this device sent, newest first. */

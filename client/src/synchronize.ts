@@ -197,8 +197,8 @@ async function pullWindow(context: SyncContext, session: SyncSession, report: Sy
       for (const change of page.changes) {
         applyChange(replica, tx, change);
         if (snapshot) {
-          let keys = seen.get(change.type);
-          if (!keys) seen.set(change.type, (keys = new Set()));
+          const keys = seen.get(change.type) ?? new Set<string>();
+          seen.set(change.type, keys);
           keys.add(change.key);
         }
       }

@@ -80,6 +80,7 @@ function pane(root: HTMLElement, name: string): void {
     $<HTMLElement>('.titles').replaceChildren(
       ...TITLES.map(({ id, title }) => {
         const button = document.createElement('button');
+        button.type = 'button';
         const listed = watchlist.includes(id);
         button.textContent = `${listed ? 'Remove' : 'Add'} ${title}`;
         button.dataset.asset = id;
