@@ -25,6 +25,7 @@ new PlayheadApiStack(app, 'Playhead-Api', {
   queues: data.queues,
   failureQueue: data.failureQueue,
   feedCursorSecret: data.feedCursorSecret,
+  pushCredentialsSecret: data.pushCredentialsSecret,
 });
 
 // cdk-nag 3 is a policy validation plugin: an unacknowledged error fails the synth.

@@ -30,3 +30,6 @@ export const productionPushEndpoints = {
  * (the extension's own variable; 2773 when unset). The local stack serves the same HTTP API.
  */
 export const SECRETS_EXTENSION_PORT_ENV = 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT';
+
+/** Marked on the log line an alarm counts (lib/cdk/api-stack.ts): the push services refuse our credentials, or there are none. */
+export const CREDENTIALS_ALARM = 'push-credentials-refused';

@@ -5,7 +5,7 @@ import { optionalEnv } from '../shared/config';
 import { providerToken } from './provider-token';
 import type { ApnsCredentials } from './push-credentials';
 import type { PlatformPush } from './push-payloads';
-import { type PushResult, SENT } from './push-results';
+import { apnsResult, type PushResult } from './push-results';
 
 const endpoints: Record<ApnsEnvironment, string> = {
   production: optionalEnv(pushEnv.apnsEndpoint, productionPushEndpoints[pushEnv.apnsEndpoint]),
@@ -34,21 +34,6 @@ function sessionFor(origin: string): ClientHttp2Session {
   session.unref();
   sessions.set(origin, session);
   return session;
-}
-
-/** Token problems that mean the device is gone; other 400s mean this push was wrong. */
-const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'DeviceTokenNotForTopic', 'Unregistered']);
-/** 403s and this 429 are about our key or token, never the device's. */
-const CREDENTIAL_REASONS = new Set(['TooManyProviderTokenUpdates']);
-
-export function apnsResult(status: number, reason: string | undefined): PushResult {
-  if (status === 200) return SENT;
-  const why = `APNs ${status} ${reason ?? ''}`.trim();
-  if (status === 410) return { kind: 'gone', reason: why };
-  if (status === 400 && reason !== undefined && DEAD_TOKEN_REASONS.has(reason)) return { kind: 'gone', reason: why };
-  if (status === 403 || (reason !== undefined && CREDENTIAL_REASONS.has(reason))) return { kind: 'refused', reason: why };
-  if (status === 429 || status >= 500) return { kind: 'retry', reason: why };
-  return { kind: 'dropped', reason: why };
 }
 
 export async function sendToApns(push: Extract<PlatformPush, { platform: 'ios' }>, apns: ApnsCredentials, nowSeconds: number): Promise<PushResult> {

@@ -3,7 +3,7 @@ import { pushEnv, productionPushEndpoints } from '../../lib/push-definitions';
 import { optionalEnv } from '../shared/config';
 import type { FcmCredentials } from './push-credentials';
 import type { PlatformPush } from './push-payloads';
-import { type PushResult, SENT } from './push-results';
+import { type FcmError, fcmResult, type PushResult } from './push-results';
 
 const sendEndpoint = optionalEnv(pushEnv.fcmEndpoint, productionPushEndpoints[pushEnv.fcmEndpoint]);
 const tokenEndpoint = optionalEnv(pushEnv.fcmTokenEndpoint, productionPushEndpoints[pushEnv.fcmTokenEndpoint]);
@@ -43,25 +43,6 @@ async function accessToken(fcm: FcmCredentials, nowSeconds: number): Promise<str
   if (!response.ok || typeof answer.access_token !== 'string') throw new FcmAuthRefused(`the FCM token endpoint refused the service account: ${response.status} ${answer.error ?? ''}`.trim());
   access = { token: answer.access_token, expiresAt: nowSeconds + (answer.expires_in ?? 3600), account: fcm.client_email };
   return access.token;
-}
-
-interface FcmError {
-  error?: { status?: string; message?: string; details?: { '@type'?: string; errorCode?: string; fieldViolations?: { field?: string }[] }[] };
-}
-
-export function fcmResult(status: number, answer: FcmError): PushResult {
-  if (status === 200) return SENT;
-  const details = answer.error?.details ?? [];
-  const code = details.find((d) => d.errorCode !== undefined)?.errorCode ?? answer.error?.status ?? '';
-  const why = `FCM ${status} ${code}`.trim();
-  const badToken = details.some((d) => (d.fieldViolations ?? []).some((v) => v.field === 'message.token'));
-  if (code === 'UNREGISTERED' || status === 404) return { kind: 'gone', reason: why };
-  // A token from another Firebase project can never be reached with this account.
-  if (code === 'SENDER_ID_MISMATCH') return { kind: 'gone', reason: why };
-  if (status === 400 && badToken) return { kind: 'gone', reason: why };
-  if (status === 401 || status === 403) return { kind: 'refused', reason: why };
-  if (status === 429 || status >= 500) return { kind: 'retry', reason: why };
-  return { kind: 'dropped', reason: why };
 }
 
 export async function sendToFcm(push: Extract<PlatformPush, { platform: 'android' }>, fcm: FcmCredentials, nowSeconds: number): Promise<PushResult> {

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CREDENTIALS_ALARM } from '../../lib/push-definitions';
 import { changeNoticeSchema } from '../events/change-notices';
 import { hintFlushSchema } from '../events/hint-flushes';
 import { messageNotificationSchema } from '../events/message-notifications';
@@ -6,7 +7,7 @@ import { newTally as newCapacityTally, reportCapacity, withCapacityTally } from 
 import { mapConcurrently } from '../shared/concurrency';
 import { logger } from '../shared/logger';
 import { pushPacket } from './packet-pushes';
-import { CREDENTIALS_ALARM, newTally, type Tally } from './push-delivery';
+import { newTally, type Tally } from './push-delivery';
 import { type PushCredentials, pushCredentials } from './push-credentials';
 import { flushHints, hintChange } from './sync-hints';
 

@@ -8,13 +8,14 @@ import type { ApnsCredentials } from './push-credentials';
  * The APNs provider token, one for every sender instance: APNs refuses a team that signs new
  * tokens too often (429 TooManyProviderTokenUpdates: no more than one in 20 minutes) and tokens
  * older than an hour (403 ExpiredProviderToken). Each instance keeps the token it last used;
- * past 50 minutes it reads `PUSH#APNS` / `PROVIDER_TOKEN`, and the first instance to find that
+ * past 50 minutes it reads `PUSH#APNS#<keyId>` / `PROVIDER_TOKEN`, and the first instance to find that
  * one old too signs a new one and stores it, conditional on the one it read, so the others take
  * the winner's. One signature per 50 minutes for the whole deployment.
  */
 export const PROVIDER_TOKEN_RENEW_AFTER_SECONDS = 50 * 60;
 const PROVIDER_TOKEN_ENTITY = 'apns-provider-token';
-const key = { PK: 'PUSH#APNS', SK: 'PROVIDER_TOKEN' };
+/** Per signing key: a new key (rotated in the secret) starts its own token. */
+const keyOf = (apns: ApnsCredentials) => ({ PK: `PUSH#APNS#${apns.keyId}`, SK: 'PROVIDER_TOKEN' });
 
 interface ProviderToken {
   jwt: string;
@@ -29,8 +30,8 @@ let current: ProviderToken | undefined;
 const usable = (token: ProviderToken | undefined, apns: ApnsCredentials, nowSeconds: number): boolean =>
   token !== undefined && token.keyId === apns.keyId && token.teamId === apns.teamId && nowSeconds - token.issuedAt < PROVIDER_TOKEN_RENEW_AFTER_SECONDS && token.issuedAt <= nowSeconds + 60;
 
-async function stored(): Promise<ProviderToken | undefined> {
-  const item = (await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+async function stored(apns: ApnsCredentials): Promise<ProviderToken | undefined> {
+  const item = (await documentClient.send(new GetCommand({ TableName: tableName, Key: keyOf(apns), ConsistentRead: true }))).Item;
   if (item === undefined || typeof item.jwt !== 'string' || typeof item.issuedAt !== 'number') return undefined;
   return { jwt: item.jwt, issuedAt: item.issuedAt, keyId: String(item.keyId), teamId: String(item.teamId) };
 }
@@ -43,7 +44,7 @@ export async function signProviderToken(apns: ApnsCredentials, issuedAt: number)
 
 export async function providerToken(apns: ApnsCredentials, nowSeconds: number): Promise<string> {
   if (current !== undefined && usable(current, apns, nowSeconds)) return current.jwt;
-  const read = await stored();
+  const read = await stored(apns);
   if (read !== undefined && usable(read, apns, nowSeconds)) {
     current = read;
     return read.jwt;
@@ -53,7 +54,7 @@ export async function providerToken(apns: ApnsCredentials, nowSeconds: number): 
     documentClient.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...key, entity: PROVIDER_TOKEN_ENTITY, ...fresh },
+        Item: { ...keyOf(apns), entity: PROVIDER_TOKEN_ENTITY, ...fresh },
         ...(read === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
           : { ConditionExpression: 'issuedAt = :read', ExpressionAttributeValues: { ':read': read.issuedAt } }),
@@ -64,7 +65,7 @@ export async function providerToken(apns: ApnsCredentials, nowSeconds: number): 
     current = fresh;
     return fresh.jwt;
   }
-  const winner = await stored();
+  const winner = await stored(apns);
   current = winner !== undefined && usable(winner, apns, nowSeconds) ? winner : fresh;
   return current.jwt;
 }

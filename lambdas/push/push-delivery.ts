@@ -1,5 +1,6 @@
 import type { DeviceItem } from '../devices/device-item';
 import { forgetDevice } from '../devices/device-store';
+import { CREDENTIALS_ALARM } from '../../lib/push-definitions';
 import { logger } from '../shared/logger';
 import { sendToApns } from './apns-client';
 import { sendToFcm } from './fcm-client';
@@ -21,8 +22,6 @@ export interface Tally {
 
 export const newTally = (): Tally => ({ sent: 0, gone: 0, retried: 0, refused: 0, dropped: 0, skipped: 0, payloadBytes: 0 });
 
-/** Marked on the log line an alarm counts (lib/cdk/api-stack.ts): the push services refuse our credentials. */
-export const CREDENTIALS_ALARM = 'push-credentials-refused';
 
 /** Sends one push to its platform; a platform with no credentials in the secret is a refusal. */
 async function send(push: PlatformPush, credentials: PushCredentials, nowSeconds: number): Promise<PushResult> {

@@ -17,3 +17,37 @@ export type PushResult =
   | { kind: 'dropped'; reason: string };
 
 export const SENT: PushResult = { kind: 'sent' };
+
+/** Token problems that mean the device is gone; other 400s mean this push was wrong. */
+const DEAD_TOKEN_REASONS = new Set(['BadDeviceToken', 'DeviceTokenNotForTopic', 'Unregistered']);
+/** 403s and this 429 are about our key or token, never the device's. */
+const CREDENTIAL_REASONS = new Set(['TooManyProviderTokenUpdates']);
+
+export function apnsResult(status: number, reason: string | undefined): PushResult {
+  if (status === 200) return SENT;
+  const why = `APNs ${status} ${reason ?? ''}`.trim();
+  if (status === 410) return { kind: 'gone', reason: why };
+  if (status === 400 && reason !== undefined && DEAD_TOKEN_REASONS.has(reason)) return { kind: 'gone', reason: why };
+  if (status === 403 || (reason !== undefined && CREDENTIAL_REASONS.has(reason))) return { kind: 'refused', reason: why };
+  if (status === 429 || status >= 500) return { kind: 'retry', reason: why };
+  return { kind: 'dropped', reason: why };
+}
+
+export interface FcmError {
+  error?: { status?: string; message?: string; details?: { '@type'?: string; errorCode?: string; fieldViolations?: { field?: string }[] }[] };
+}
+
+export function fcmResult(status: number, answer: FcmError): PushResult {
+  if (status === 200) return SENT;
+  const details = answer.error?.details ?? [];
+  const code = details.find((d) => d.errorCode !== undefined)?.errorCode ?? answer.error?.status ?? '';
+  const why = `FCM ${status} ${code}`.trim();
+  const badToken = details.some((d) => (d.fieldViolations ?? []).some((v) => v.field === 'message.token'));
+  if (code === 'UNREGISTERED' || status === 404) return { kind: 'gone', reason: why };
+  // A token from another Firebase project can never be reached with this account.
+  if (code === 'SENDER_ID_MISMATCH') return { kind: 'gone', reason: why };
+  if (status === 400 && badToken) return { kind: 'gone', reason: why };
+  if (status === 401 || status === 403) return { kind: 'refused', reason: why };
+  if (status === 429 || status >= 500) return { kind: 'retry', reason: why };
+  return { kind: 'dropped', reason: why };
+}

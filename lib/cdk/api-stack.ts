@@ -5,9 +5,11 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CREDENTIALS_ALARM, productionPushEndpoints, pushEnv } from '../push-definitions';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { mediaBucketName } from './media-bucket';
@@ -31,6 +33,8 @@ export interface PlayheadApiStackProps extends StackProps {
   failureQueue: IQueue;
   /** Signs change-feed cursors (routes with `feedCursor`). */
   feedCursorSecret: ISecret;
+  /** The push sender's credentials (consumers with `pushDelivery`), read at run time. */
+  pushCredentialsSecret: ISecret;
 }
 
 /**
@@ -148,7 +152,10 @@ export class PlayheadApiStack extends Stack {
         description: consumer.description,
         timeout: Duration.seconds(consumer.timeoutSeconds),
         environment: consumer.feedRetention ? retention : {},
+        // The secret is read at run time, not resolved into the environment: Lambda's 4 KB of variables cannot hold an FCM service account.
+        paramsAndSecrets: consumer.pushDelivery ? ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { logLevel: ParamsAndSecretsLogLevel.WARN }) : undefined,
       });
+      if (consumer.pushDelivery) this.bindPushDelivery(fn, props.pushCredentialsSecret);
       if (consumer.table !== 'none') fn.bindTable(props.table, consumer.table);
       if (consumer.media !== undefined) fn.bindMedia(mediaBucket, consumer.media, MESSAGE_KEY_PREFIX);
       for (const name of consumer.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
@@ -157,6 +164,33 @@ export class PlayheadApiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Playhead HTTP API' });
+  }
+
+  /**
+   * The push services' endpoints, read access to the credentials secret and nothing else of
+   * Secrets Manager, and an alarm on the log line the sender writes when APNs or FCM refuse
+   * those credentials (or the secret is still empty).
+   */
+  private bindPushDelivery(fn: PlayheadFunction, secret: ISecret): void {
+    for (const [name, value] of Object.entries(productionPushEndpoints)) fn.fn.addEnvironment(name, value);
+    fn.fn.addEnvironment(pushEnv.credentialsSecretId, secret.secretArn);
+    secret.grantRead(fn.fn);
+    const refusals = new MetricFilter(this, `${fn.node.id}CredentialRefusals`, {
+      logGroup: fn.logGroup,
+      filterPattern: FilterPattern.stringValue('$.alarm', '=', CREDENTIALS_ALARM),
+      metricNamespace: 'Playhead',
+      metricName: 'PushCredentialRefusals',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    new Alarm(this, `${fn.node.id}CredentialsAlarm`, {
+      alarmDescription: 'APNs or FCM refuse the push credentials, or the secret cannot be read or is still empty: nothing is being pushed (docs/PUSH.md)',
+      metric: refusals.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** The event source of a consumer, as its trigger in lib/consumers.ts describes it. */
@@ -182,7 +216,12 @@ export class PlayheadApiStack extends Stack {
         return;
       case 'queue':
         // Failed messages come back by SQS's own redelivery, then go to the queue's DLQ.
-        fn.fn.addEventSource(new SqsEventSource(queueNamed(props.queues, trigger.queue), { batchSize: trigger.batchSize, reportBatchItemFailures: trigger.reportBatchItemFailures }));
+        fn.fn.addEventSource(
+          new SqsEventSource(queueNamed(props.queues, trigger.queue), { batchSize: trigger.batchSize, reportBatchItemFailures: trigger.reportBatchItemFailures, maxConcurrency: trigger.maxConcurrency }),
+        );
+        return;
+      case 'queues':
+        for (const source of trigger.sources) this.connectTrigger(fn, { kind: 'queue', ...source }, props, mediaBucket);
         return;
       case 'bucket-events': {
         // S3 → EventBridge → Lambda: AWS service events on the default bus cost nothing, and no

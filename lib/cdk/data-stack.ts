@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -41,6 +41,8 @@ export class PlayheadDataStack extends Stack {
   readonly failureQueue: Queue;
   /** Signs change-feed cursors; kept with the data because the cursors devices hold depend on it. */
   readonly feedCursorSecret: Secret;
+  /** The push sender's APNs key and FCM service account; created empty, filled by an operator (docs/PUSH.md). */
+  readonly pushCredentialsSecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -109,6 +111,18 @@ export class PlayheadDataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the cursor key invalidates every cursor devices hold, forcing all of them into a full resync; it is rotated by hand when compromised, not on a schedule.',
+    });
+
+    // An empty JSON object: CloudFormation never writes it again, so the value an operator puts
+    // (aws secretsmanager put-secret-value) survives every deploy. Until then nothing is pushed.
+    this.pushCredentialsSecret = new Secret(this, 'PushCredentials', {
+      description: 'Playhead: APNs signing key and FCM service account of the push sender (JSON, see docs/PUSH.md)',
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.pushCredentialsSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The APNs key and the FCM service account key are issued by Apple and Google, which Secrets Manager cannot rotate; an operator replaces them by hand (docs/PUSH.md).',
     });
 
     this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {

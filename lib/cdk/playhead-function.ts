@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -43,6 +43,8 @@ export interface PlayheadFunctionProps {
   timeout?: Duration;
   /** Off by default: X-Ray costs per trace and needs a wildcard IAM grant. */
   tracing?: boolean;
+  /** The AWS Parameters and Secrets extension, for a function that reads a secret at run time. */
+  paramsAndSecrets?: ParamsAndSecretsLayerVersion;
 }
 
 /**
@@ -82,6 +84,7 @@ export class PlayheadFunction extends Construct {
       // Well inside API Gateway's 30 s integration limit, long enough for SDK retries.
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      paramsAndSecrets: props.paramsAndSecrets,
       logGroup: this.logGroup,
       role: this.role,
       environment,

@@ -26,7 +26,7 @@ const cdkContext = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'ut
 function buildApp(context: Record<string, unknown> = {}) {
   const app = new App({ context: { ...cdkContext, ...context } });
   const data = new PlayheadDataStack(app, 'Playhead-Data');
-  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret });
+  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret });
   return { app, data, api };
 }
 
