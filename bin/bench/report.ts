@@ -11,6 +11,7 @@ import { type FeedDesignFigures, renderFeedDesigns } from './feed-designs';
 import { table } from './format';
 import { type Latency, renderLatency } from './latency';
 import { renderMessageCosts } from './costs';
+import { type ClientFigures, clientTargetRows, renderClient } from './client';
 import { type MessageFigures, renderMessages } from './messages';
 import { type PodcastFigures, renderPodcasts } from './podcasts';
 import { renderRouter, type RouterFigures } from './router';
@@ -30,6 +31,7 @@ export interface Figures {
   podcasts: PodcastFigures;
   messages: MessageFigures;
   router: RouterFigures;
+  client: ClientFigures;
 }
 
 function renderHeader({ startedAt, loadAtStart, elapsedS }: Figures): string {
@@ -52,7 +54,7 @@ as absolute.
 function renderTargets(figures: Figures): string {
   return `## Targets
 
-${table(['Target', 'Measured', 'Result'], [bundleTargetRow(figures.bundles), ...progressTargetRows(figures.units), ...feedTargetRows(figures.feed)])}`;
+${table(['Target', 'Measured', 'Result'], [bundleTargetRow(figures.bundles), ...progressTargetRows(figures.units), ...feedTargetRows(figures.feed), ...clientTargetRows(figures.client)])}`;
 }
 
 /** The whole report, in the order the sections are numbered. */
@@ -73,6 +75,7 @@ export function renderReport(figures: Figures): string {
     renderMessages(figures.messages).trim(),
     renderMessageCosts(figures.messages).trim(),
     renderRouter(figures.router).trim(),
+    renderClient(figures.client),
   ];
   return `${sections.filter((s) => s !== undefined).join('\n\n')}\n`;
 }

@@ -18,6 +18,7 @@ import { loadOrCreateSigningKey, mintToken } from '../../local/local-auth';
 import { repoRoot, stateFiles } from '../../local/paths';
 import { measureColdInit } from './bundles';
 import { captureCapacity } from './capture';
+import { measureClient } from './client';
 import { ASSET_DURATION_SECONDS, type Call, COLD_INIT_RUNS, note, REQUEST_TIMEOUT_MS, type StackContext } from './context';
 import { measureChangeFeed } from './feed';
 import { measureFeedDesigns } from './feed-designs';
@@ -108,7 +109,9 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
       note,
     });
     const router = await measureRouter({ capture, note });
-    return { latency, units, feed, feedDesigns, podcasts, messages, router };
+    note('measuring the client SDK');
+    const client = await measureClient(ctx);
+    return { latency, units, feed, feedDesigns, podcasts, messages, router, client };
   } finally {
     if (stack) {
       note('stopping the local stack');

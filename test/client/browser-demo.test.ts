@@ -54,7 +54,7 @@ describe('the demo page in a real browser', () => {
     await page.fill('#pane-a .note-text', 'written offline');
     await page.click('#pane-a .note-save');
     await page.$eval('#pane-a .progress', (input) => {
-      (input as HTMLInputElement).value = '42';
+      (input as unknown as { value: string }).value = '42';
       input.dispatchEvent(new Event('input'));
       input.dispatchEvent(new Event('change'));
     });
