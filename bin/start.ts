@@ -36,6 +36,12 @@ const stack = await startLocalStack({
 });
 
 const { endpoints } = stack;
+// The demo page (examples/web/) on the gateway's localhost origin, calling the API on 127.0.0.1 (CORS), with tokens in its fragment.
+const { loadOrCreateSigningKey, mintToken } = await import('../local/local-auth');
+const { stateFiles } = await import('../local/paths');
+const demoKey = await loadOrCreateSigningKey(stateFiles(process.env.PLAYHEAD_STATE_DIR || defaultStateDir).signingKey);
+const demoTokens = `token=${await mintToken(demoKey, { userId: 'demo', ttl: '12h' })}&publisher=${await mintToken(demoKey, { userId: 'demo-publisher', scopes: ['catalog:write'], ttl: '12h' })}`;
+const demoUrl = `${endpoints.api.replace('127.0.0.1', 'localhost')}/demo/#${demoTokens}`;
 console.error(
   [
     '',
@@ -44,6 +50,7 @@ console.error(
     '  token:      TOKEN=$(npm run -s token -- alice --country US)',
     `  try:        curl -H "authorization: Bearer $TOKEN" ${endpoints.api}/v1/watchlist`,
     '  analytics:  npm run -s tail -- analytics',
+    `  demo:       ${demoUrl}`,
     `  endpoints:  ${process.env.PLAYHEAD_STATE_DIR || defaultStateDir}/endpoints.json`,
     'Press Ctrl-C to stop.',
     '',
