@@ -1,6 +1,6 @@
-import { importPKCS8, SignJWT } from 'jose';
 import { pushEnv, productionPushEndpoints } from '../../lib/push-definitions';
 import { optionalEnv } from '../shared/config';
+import { signCompactJwt } from './compact-jwt';
 import type { FcmCredentials } from './push-credentials';
 import type { PlatformPush } from './push-payloads';
 import { type FcmError, fcmResult, type PushResult } from './push-results';
@@ -24,14 +24,12 @@ let access: { token: string; expiresAt: number; account: string } | undefined;
 
 async function accessToken(fcm: FcmCredentials, nowSeconds: number): Promise<string> {
   if (access !== undefined && access.account === fcm.client_email && access.expiresAt - RENEW_MARGIN_SECONDS > nowSeconds) return access.token;
-  const key = await importPKCS8(fcm.private_key, 'RS256');
-  const assertion = await new SignJWT({ scope: SCOPE })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(fcm.private_key_id === undefined ? {} : { kid: fcm.private_key_id }) })
-    .setIssuer(fcm.client_email)
-    .setAudience(tokenEndpoint)
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + ASSERTION_LIFETIME_SECONDS)
-    .sign(key);
+  const assertion = signCompactJwt(
+    'RS256',
+    { typ: 'JWT', ...(fcm.private_key_id === undefined ? {} : { kid: fcm.private_key_id }) },
+    { iss: fcm.client_email, scope: SCOPE, aud: tokenEndpoint, iat: nowSeconds, exp: nowSeconds + ASSERTION_LIFETIME_SECONDS },
+    fcm.private_key,
+  );
   const response = await fetch(tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { importPKCS8, SignJWT } from 'jose';
 import { documentClient, tableName } from '../shared/dynamo';
 import { conditional } from '../shared/table-access';
+import { signCompactJwt } from './compact-jwt';
 import type { ApnsCredentials } from './push-credentials';
 
 /**
@@ -37,9 +37,8 @@ async function stored(apns: ApnsCredentials): Promise<ProviderToken | undefined>
 }
 
 /** The ES256 JWT APNs expects: `kid` in the header, the team as `iss`, and `iat`. */
-export async function signProviderToken(apns: ApnsCredentials, issuedAt: number): Promise<string> {
-  const privateKey = await importPKCS8(apns.privateKey, 'ES256');
-  return new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: apns.keyId }).setIssuer(apns.teamId).setIssuedAt(issuedAt).sign(privateKey);
+export function signProviderToken(apns: ApnsCredentials, issuedAt: number): string {
+  return signCompactJwt('ES256', { kid: apns.keyId }, { iss: apns.teamId, iat: issuedAt }, apns.privateKey);
 }
 
 export async function providerToken(apns: ApnsCredentials, nowSeconds: number): Promise<string> {
@@ -49,7 +48,7 @@ export async function providerToken(apns: ApnsCredentials, nowSeconds: number): 
     current = read;
     return read.jwt;
   }
-  const fresh: ProviderToken = { jwt: await signProviderToken(apns, nowSeconds), issuedAt: nowSeconds, keyId: apns.keyId, teamId: apns.teamId };
+  const fresh: ProviderToken = { jwt: signProviderToken(apns, nowSeconds), issuedAt: nowSeconds, keyId: apns.keyId, teamId: apns.teamId };
   const won = await conditional(
     documentClient.send(
       new PutCommand({
