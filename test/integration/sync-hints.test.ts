@@ -53,7 +53,9 @@ describe('sync hints', () => {
       const pushes = await waitForPushes(token, (p) => p.length >= 1, { quietMs: 3000 });
       expect(pushes.length).toBeGreaterThanOrEqual(1);
       expect(pushes.length).toBeLessThanOrEqual(2);
-      expect(pushes[0]?.headers['apns-collapse-id'] ?? (pushes[0]?.payload as { android: { collapse_key: string } }).android.collapse_key).toBe('sync');
+      const [first] = pushes;
+      if (first === undefined) throw new Error('no hint');
+      expect(first.platform === 'ios' ? first.headers['apns-collapse-id'] : (first.payload as { android: { collapse_key: string } }).android.collapse_key).toBe('sync');
     }
   });
 
