@@ -20,6 +20,12 @@ export interface RequestLog {
 export interface StreamBatchLog {
   records: number;
   feedEntries: number;
+  /** Entries removed because newer ones of the same items superseded them. */
+  feedEntriesRemoved: number;
+  changeNotices: number;
+  /** SendMessageBatch calls the batch made (notices, events, jobs, packets, poison reports). */
+  queueRequests: number;
+  durationMs: number;
   dynamoReadUnits: number;
   dynamoWriteUnits: number;
   dynamoRequests: number;

@@ -4,23 +4,10 @@
  */
 import { formatUnits } from './format';
 import { type MessageFigures, messageTotals } from './messages';
+import { PRICES } from './prices';
 
 const sum = <T>(items: readonly T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
 
-/** AWS list prices, us-east-1, on-demand, as of 2026 (assumptions written out in the report). */
-const PRICES = {
-  apiGatewayPerMillion: 1.0,
-  lambdaRequestsPerMillion: 0.2,
-  lambdaArmGbSecond: 0.0000133334,
-  dynamoWritePerMillion: 0.625,
-  dynamoReadPerMillion: 0.125,
-  sqsPerMillion: 0.4,
-  s3PutPer1000: 0.005,
-  s3GetPer1000: 0.0004,
-  s3StorageGbMonth: 0.023,
-  transferOutPerGb: 0.09,
-  logsIngestPerGb: 0.5,
-};
 const MONTHLY_MESSAGES = 1_000_000;
 const AVERAGE_VIDEO_MB = 10;
 const LAMBDA_MEMORY_GB = 0.5;

@@ -6,7 +6,9 @@ import os from 'node:os';
 import { lambdaRuntimeTarget } from '../../lib/bundling';
 import type { BuiltBundle } from '../../local/lambda-bundles';
 import { bundleTargetRow, type ColdInit, renderBundleContributors, renderBundleSizes, renderColdInit } from './bundles';
+import { type CompactionFigures, compactionTargetRows, renderCompaction } from './compaction';
 import { type FeedFigures, feedTargetRows, renderDeltaSync, renderFeedPrice, renderFeedRead } from './feed';
+import { priceTargetRow, renderPrice } from './price';
 import { type FeedDesignFigures, renderFeedDesigns } from './feed-designs';
 import { table } from './format';
 import { type Latency, renderLatency } from './latency';
@@ -27,6 +29,7 @@ export interface Figures {
   latency: Latency[];
   units: UnitsRow[];
   feed: FeedFigures;
+  compaction: CompactionFigures;
   feedDesigns: FeedDesignFigures;
   podcasts: PodcastFigures;
   messages: MessageFigures;
@@ -54,7 +57,7 @@ as absolute.
 function renderTargets(figures: Figures): string {
   return `## Targets
 
-${table(['Target', 'Measured', 'Result'], [bundleTargetRow(figures.bundles), ...progressTargetRows(figures.units), ...feedTargetRows(figures.feed), ...clientTargetRows(figures.client)])}`;
+${table(['Target', 'Measured', 'Result'], [bundleTargetRow(figures.bundles), ...progressTargetRows(figures.units), ...feedTargetRows(figures.feed), ...compactionTargetRows(figures.compaction), priceTargetRow(figures.compaction, figures.router), ...clientTargetRows(figures.client)])}`;
 }
 
 /** The whole report, in the order the sections are numbered. */
@@ -68,6 +71,8 @@ export function renderReport(figures: Figures): string {
     renderLatency(figures.latency),
     renderUnits(figures.units),
     renderFeedPrice(figures.feed),
+    renderCompaction(figures.compaction),
+    renderPrice(figures.compaction, figures.router),
     renderFeedDesigns(figures.feedDesigns, figures.feed),
     renderFeedRead(figures.feed),
     renderDeltaSync(figures.feed),

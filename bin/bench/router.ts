@@ -3,8 +3,8 @@
  * is called here with full batches of stream records, as Lambda calls it for one shard (one
  * invocation at a time), against the local stack's DynamoDB Local and SQS emulator. Records are
  * made here rather than written to the table, so the stack's own poller never sees them and a
- * batch is full from the start; the feed entries the router writes do reach the poller, which
- * ignores them as it does in AWS.
+ * batch is full from the start; the feed entries the router writes reach the stream, where the
+ * event filter drops them as it does in AWS.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -21,6 +21,9 @@ export interface RouterBatchLine {
   queueRequests?: number;
   /** Milliseconds until the batch's feed entries were written (the rest is queues and packets). */
   feedMs?: number;
+  durationMs?: number;
+  dynamoReadUnits?: number;
+  dynamoWriteUnits?: number;
 }
 
 export interface RouterBenchContext {
@@ -56,6 +59,10 @@ export interface RouterRun {
   feedMs: number[];
   dynamoRequests: number;
   queueRequests: number;
+  readUnits: number;
+  writeUnits: number;
+  /** The handler's own time per counted batch, as its batch line reports it. */
+  handlerMs: number[];
   userBatches: number;
   failures: number;
 }
@@ -93,7 +100,7 @@ export async function measureRouter(context: RouterBenchContext): Promise<Router
   for (const shape of SHAPES) {
     context.note(`router: ${BATCHES} batches of ${BATCH} progress changes from ${shape.users} users each`);
     const users = Array.from({ length: shape.users }, (_, i) => `bench-router-${stamp}-${shape.users}-${i}`);
-    const run: RouterRun = { label: shape.label, users: shape.users, changesPerUser: BATCH / shape.users, batchMs: [], feedMs: [], dynamoRequests: 0, queueRequests: 0, userBatches: 0, failures: 0 };
+    const run: RouterRun = { label: shape.label, users: shape.users, changesPerUser: BATCH / shape.users, batchMs: [], feedMs: [], dynamoRequests: 0, queueRequests: 0, readUnits: 0, writeUnits: 0, handlerMs: [], userBatches: 0, failures: 0 };
     for (let batch = 0; batch < BATCHES; batch++) {
       const records = Array.from({ length: BATCH }, (_, i) => {
         sequence += 1n;
@@ -103,7 +110,7 @@ export async function measureRouter(context: RouterBenchContext): Promise<Router
       const started = performance.now();
       const answer = await handler({ Records: records });
       const elapsed = performance.now() - started;
-      // The line of this call: the poller's own batches meanwhile hold only ignored feed-entry records.
+      // The line of this call (the feed's own records never reach the router).
       const line = context.capture.takeBatches().find((b) => b.feedEntries > 0);
       if (batch === 0) continue;
       run.batchMs.push(elapsed);
@@ -111,6 +118,9 @@ export async function measureRouter(context: RouterBenchContext): Promise<Router
       run.failures += answer.batchItemFailures.length;
       run.dynamoRequests += line?.dynamoRequests ?? 0;
       run.queueRequests += line?.queueRequests ?? 0;
+      run.readUnits += line?.dynamoReadUnits ?? 0;
+      run.writeUnits += line?.dynamoWriteUnits ?? 0;
+      run.handlerMs.push(line?.durationMs ?? Number.NaN);
       run.userBatches += line?.feedUsers ?? 0;
     }
     runs.push(run);
@@ -142,19 +152,19 @@ export function renderRouter({ batchSize, runs }: RouterFigures): string {
 The router's handler is called with batches of ${batchSize} progress changes (the batch size of the
 event source mapping), one batch after another as Lambda invokes it for one shard, against the
 local stack's DynamoDB Local and SQS emulator. Each change is a MODIFY that moves a user further
-into a title, so it gets a feed entry, a \`changes\` notice and a \`viewed\` analytics event. The
+into a title, so it gets a feed entry and a \`viewed\` analytics event (no \`changes\` notice:
+progress alone wakes no device). The
 records are made by the bench, not written to the table, so every batch is full; the first
 batch of each shape warms connections and is not counted. Changes/s is ${batchSize} over the median
 batch time: what one shard's router could number if batches were always full. DynamoDB calls
-per user per batch are the feed's: one strongly consistent Query for the user's last entry, then
-one conditional PutItem per change, one after another (what keeps entries visible in number
-order, docs/SYNC.md).
+per user per batch are the feed's: one strongly consistent Query for the user's newest entries,
+then one conditional PutItem per change, one after another (what keeps entries visible in number
+order, docs/SYNC.md); each user's changes here are of one title, so its entry is rewritten in place.
 
 ${table}
 
-Lambda's polling adds to these times, and in AWS each feed entry's own stream record also takes
-a place in a batch (the router ignores it), so a shard that is behind gets about half a batch of
-changes per invocation. What bounds the rate, and what it means at 10× and 100× the load, is in
+Lambda's polling adds to these times. The feed entries' own stream records are filtered out
+before the router (lib/stream-filter.ts), so a shard that is behind gets full batches of changes. What bounds the rate, and what it means at 10× and 100× the load, is in
 docs/SYNC.md ("Router throughput"). A stream shard follows a table partition, which takes at
 most ${PARTITION_WRITE_UNITS} WCU/s; every change writes its item and its feed entry (2 WCU under 1 KB), so one shard
 never carries more than about ${PARTITION_WRITE_UNITS / 2} changes/s, however large the total load.
