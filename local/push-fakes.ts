@@ -121,7 +121,8 @@ export async function startPushFakes(options: PushFakeOptions): Promise<PushFake
       const { payload, protectedHeader } = await jwtVerify(jwt, apnsKey, { algorithms: ['ES256'], issuer: credentials.apns.teamId, maxTokenAge: PROVIDER_TOKEN_MAX_AGE_SECONDS });
       if (protectedHeader.kid !== credentials.apns.keyId || typeof payload.iat !== 'number') return reply(403, 'InvalidProviderToken');
     } catch (error) {
-      return reply(403, (error as { code?: string }).code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && /iat|age/.test(String((error as Error).message)) ? 'ExpiredProviderToken' : 'InvalidProviderToken');
+      // jose says ERR_JWT_EXPIRED when `iat` is older than maxTokenAge, as APNs says ExpiredProviderToken.
+      return reply(403, (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'ExpiredProviderToken' : 'InvalidProviderToken');
     }
     providerTokens.add(jwt);
     if (!/^[0-9a-f]{64,200}$/i.test(token)) return reply(400, 'BadDeviceToken');
