@@ -218,6 +218,12 @@ async function pullWindow(context: SyncContext, session: SyncSession, report: Sy
   });
 }
 
+/** A dataset record's version; other values have none (0), so they always apply in feed order. */
+const versionOf = (value: unknown): number => {
+  const version = (value as { version?: unknown } | undefined)?.version;
+  return typeof version === 'number' ? version : 0;
+};
+
 function applyChange(replica: Replica, tx: ReplicaChange, change: Change): void {
   let previousKey: string | undefined;
   if (change.localId !== undefined && change.type === DATASET_RECORD) {
@@ -235,6 +241,8 @@ function applyChange(replica: Replica, tx: ReplicaChange, change: Change): void 
     }
   }
   if (replica.hasPending(change.type, change.key, { localId: change.localId })) return;
+  // A push's answer can be ahead of the feed: an older version of a record arriving later must not undo it.
+  if (change.op === 'upsert' && versionOf(change.value) < versionOf(replica.get(change.type, change.key))) return;
   if (change.op === 'upsert') tx.setItem(change.type, change.key, change.value, 'server', previousKey);
   else tx.deleteItem(change.type, change.key, 'server');
 }
