@@ -61,7 +61,7 @@ export function captureCapacity(): CapacityCapture {
     if (source === 'request') captured.push(line as unknown as RequestLog);
     else if (source === 'stream batch') batches.push(line as unknown as StreamBatchLog);
     else if (source === 'propagation batch') workerBatches.push(line as unknown as WorkerBatchLog);
-    else uploads.push(line);
+    else if (source === 'upload event') uploads.push(line);
   });
   return {
     take() {

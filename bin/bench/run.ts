@@ -27,6 +27,7 @@ import { measureFeedDesigns } from './feed-designs';
 import { measureLatency } from './latency';
 import { measureMessages } from './messages';
 import { measurePodcasts } from './podcasts';
+import { measurePush, type PushFigures, renderPush } from './push';
 import { type Figures, renderReport } from './report';
 import { measureRouter } from './router';
 import { measureUnits } from './units';
@@ -35,6 +36,8 @@ import { measureUnits } from './units';
 const TIME_BUDGET_MS = 420_000;
 
 const reportFile = path.join(repoRoot, 'docs', 'BENCHMARKS.md');
+/** The push section is measured with the rest and appended after the report (bin/bench/push.ts). */
+let pushFigures: PushFigures | undefined;
 
 type StackFigures = Omit<Figures, 'startedAt' | 'loadAtStart' | 'elapsedS' | 'bundles' | 'coldInit'>;
 
@@ -114,6 +117,7 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
     const router = await measureRouter({ capture, note });
     note('measuring the client SDK');
     const client = await measureClient(ctx);
+    pushFigures = await measurePush(ctx);
     return { latency, units, feed, compaction, feedDesigns, podcasts, messages, router, client };
   } finally {
     if (stack) {
@@ -146,7 +150,8 @@ async function main(): Promise<void> {
     const coldInit = await measureColdInit(bundles);
     const measured = await measureAgainstLocalStack(path.join(workDir, 'state'));
     const elapsedS = (performance.now() - started) / 1000;
-    writeFileSync(reportFile, renderReport({ startedAt, loadAtStart, elapsedS, bundles, coldInit, ...measured }));
+    const pushSection = pushFigures === undefined ? '' : `\n${renderPush(pushFigures, bundles, coldInit)}`;
+    writeFileSync(reportFile, renderReport({ startedAt, loadAtStart, elapsedS, bundles, coldInit, ...measured }) + pushSection);
     note(`wrote ${path.relative(process.cwd(), reportFile)} in ${elapsedS.toFixed(0)} s`);
   } finally {
     clearTimeout(budget);

@@ -23,6 +23,7 @@ const CONCURRENCY = 5;
  * on its device first.
  */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const started = performance.now();
   const capacity = newCapacityTally();
   const tally = newTally();
   const failures: { itemIdentifier: string }[] = [];
@@ -46,7 +47,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       }
     });
   });
-  const line = { messages: event.Records.length, failed: failures.length, ...tally, dynamoReadUnits: capacity.readUnits, dynamoWriteUnits: capacity.writeUnits };
+  const line = { messages: event.Records.length, failed: failures.length, ...tally, durationMs: Math.round(performance.now() - started), dynamoReadUnits: capacity.readUnits, dynamoWriteUnits: capacity.writeUnits };
   logger.info('push batch', line);
   reportCapacity('push batch', capacity, line);
   return { batchItemFailures: failures };
