@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CREDENTIALS_ALARM, productionPushEndpoints, pushEnv } from '../push-definitions';
@@ -23,6 +23,7 @@ import { PlayheadFunction } from './playhead-function';
 import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from '../queue-definitions';
 import { type ConsumerDefinition, type ConsumerTrigger, consumers } from '../consumers';
 import { type RouteDefinition, routes } from '../routes';
+import { streamFilterPatterns } from '../stream-filter';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_CONTEXT_KEY, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, parseCorsOrigins } from '../cors';
 
 export interface PlayheadApiStackProps extends StackProps {
@@ -205,6 +206,7 @@ export class PlayheadApiStack extends Stack {
             bisectBatchOnError: trigger.bisectBatchOnError,
             retryAttempts: trigger.retryAttempts,
             reportBatchItemFailures: trigger.reportBatchItemFailures,
+            filters: streamFilterPatterns(trigger).map((pattern) => FilterCriteria.filter(pattern)),
             // The data stack's queue named by trigger.failureQueueName.
             onFailure: new SqsDlq(props.failureQueue),
           }),

@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, type ParamsAndSecretsLayerVersion, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundleSettings, lambdaRuntimeTarget } from '../bundling';
+import { functionSettings } from '../function-settings';
 import { mediaBucketName } from './media-bucket';
 import { BUCKET_NAME_ENV, TABLE_NAME_ENV } from '../queue-definitions';
 import type { RouteDefinition } from '../routes';
@@ -78,9 +79,11 @@ export class PlayheadFunction extends Construct {
       description: props.description,
       runtime: RUNTIME,
       architecture: Architecture.ARM_64,
-      // CPU share grows with memory; 512 MB keeps the cold start of a bundled SDK short
-      // while the handlers themselves wait on DynamoDB, not on compute.
-      memorySize: 512,
+      // Memory and logging: lib/function-settings.ts says why.
+      memorySize: functionSettings.memoryMb,
+      loggingFormat: LoggingFormat[functionSettings.logFormat],
+      applicationLogLevelV2: ApplicationLogLevel[functionSettings.applicationLogLevel],
+      systemLogLevelV2: SystemLogLevel[functionSettings.systemLogLevel],
       // Well inside API Gateway's 30 s integration limit, long enough for SDK retries.
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,

@@ -14,6 +14,7 @@ import { repoRoot } from '../../lib/cdk/playhead-function';
 import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
 import { type RouteDefinition, routes } from '../../lib/routes';
+import { streamFilterPatterns } from '../../lib/stream-filter';
 import { consumers, streamRouterSettings } from '../../lib/consumers';
 import { tableDefinition } from '../../lib/table-definition';
 
@@ -218,7 +219,9 @@ describe('API stack: functions', () => {
     for (const [logicalId, fn] of ofType(apiTemplate, 'AWS::Lambda::Function')) {
       expect(fn.Properties?.Architectures, logicalId).toEqual(['arm64']);
       expect(fn.Properties?.Runtime, logicalId).toBe(runtime);
-      expect(fn.Properties?.LoggingConfig, logicalId).toEqual({ LogGroup: { Ref: expect.any(String) } });
+      // JSON lines; the handlers' from INFO, Lambda's START/END/REPORT lines not at all (lib/function-settings.ts).
+      expect(fn.Properties?.LoggingConfig, logicalId).toEqual({ LogGroup: { Ref: expect.any(String) }, LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
+      expect(fn.Properties?.MemorySize, logicalId).toBe(512);
     }
   });
 
@@ -309,7 +312,9 @@ describe('API stack: HTTP API', () => {
 
 describe('API stack: stream router', () => {
   it('consumes the table stream with partial batch failures, bisection, bounded retries and a failure queue', () => {
-    apiTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    // One mapping for the stream and for each queue a consumer reads (lib/consumers.ts).
+    const mappings = Object.values(consumers).map(({ trigger }) => (trigger.kind === 'queues' ? trigger.sources.length : trigger.kind === 'bucket-events' ? 0 : 1));
+    apiTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', mappings.reduce((sum: number, n) => sum + n, 0));
     apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionLogicalId(consumers.streamRouter.id) },
       EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamArn') },
@@ -320,7 +325,10 @@ describe('API stack: stream router', () => {
       MaximumRetryAttempts: streamRouterSettings.retryAttempts,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamRouterFailures.*Arn') } } },
+      // The feed entries' own records never reach the router (lib/stream-filter.ts).
+      FilterCriteria: { Filters: streamFilterPatterns(streamRouterSettings).map((pattern) => ({ Pattern: JSON.stringify(pattern) })) },
     });
+    expect(streamFilterPatterns(streamRouterSettings)).toHaveLength(2);
   });
 
   it('may send to the queues it publishes to, is told their URLs, and may write the feed', () => {
