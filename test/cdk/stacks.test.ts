@@ -56,12 +56,13 @@ let api: PlayheadApiStack;
 let dataTemplate: Template;
 let apiTemplate: Template;
 
-// NodejsFunction runs esbuild for every function at synthesis: build the app once.
+// NodejsFunction runs esbuild for every function at synthesis: build the app once (about 30 s
+// on two cores alone, twice that beside other work).
 beforeAll(() => {
   ({ app, data, api } = buildApp());
   dataTemplate = Template.fromStack(data);
   apiTemplate = Template.fromStack(api);
-});
+}, 180_000);
 
 const functionOf = (id: string) => {
   const fn = api.functions[id];
