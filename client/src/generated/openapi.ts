@@ -662,6 +662,8 @@ export interface paths {
          *     user-owned type that joins the feed). Without `since`, the device first receives its
          *     current items (as upserts, each with the feed's head `seq`), then the feed after that
          *     head. Once a cursor has been handed out, no change at or before it ever appears later.
+         *     The feed is compacted: each item that changed since the cursor comes once, in its
+         *     latest state (a title written a thousand times is one change), never twice in a page.
          *     Pull again with the returned `cursor` while `hasMore` is true. A page holds at most
          *     `limit` changes and stops before 4 MiB of them.
          */
@@ -1032,7 +1034,7 @@ export interface components {
             updatedAt: components["schemas"]["Timestamp"];
         };
         Change: {
-            /** @description The change's position in the caller's feed. Feed entries are strictly increasing; the entries of a snapshot all carry the feed's head `seq`, so within one answer `seq` never decreases. */
+            /** @description The change's position in the caller's feed. Feed entries are strictly increasing; the entries of a snapshot all carry the feed's head `seq`, so within one answer `seq` never decreases. An item changed again gets a new, larger `seq`; its older change is not listed again. */
             seq: number;
             /** @description The synced type: `watchlist`, `progress`, `favourite`, `queue`, `dataset-record`, `message-in` (an `IncomingMessage`, keyed by sender) or `message-out` (an `OutgoingMessage`, keyed by recipient). */
             type: string;
@@ -1042,6 +1044,7 @@ export interface components {
             op: "upsert" | "delete";
             /** @description The item as its own GET route returns it; absent on deletes. */
             value?: unknown;
+            /** @description When the change was made. An upsert carries the item's own time (milliseconds, the server's clock). A delete carries the later of the table stream's time for it (whole seconds) and the time of the caller's change before it, so times in the feed never go back. */
             updatedAt: components["schemas"]["Timestamp"];
             /** @description Only in a sync session's pull, on records the session's device created offline. */
             localId?: string;
@@ -1087,7 +1090,7 @@ export interface components {
             /**
              * @description When a record was last created in or deleted from the dataset. Replacing an existing
              *     record does not move it (that write touches the record alone); each record's own
-             *     `updatedAt`, and the change feed, show every write.
+             *     `updatedAt`, and the change feed (its latest state), show every write.
              */
             updatedAt: components["schemas"]["Timestamp"];
         };
