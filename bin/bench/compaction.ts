@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { COMPACTION_WINDOW } from '../../lambdas/sync/feed-writer';
+import { COMPACTION_WINDOW } from '../../lambdas/sync/feed-entry';
 import { mintToken } from '../../local/local-auth';
 import type { RequestLog, StreamBatchLog } from './capture';
 import { bytesOf, note, type StackContext, STREAM_WAIT_MS } from './context';

@@ -14,6 +14,14 @@ import { originSchema } from '../shared/sync-contract';
  */
 export const FEED_ENTRY_ENTITY = 'feed-entry';
 export const FEED_SORT_PREFIX = 'FEED#';
+/**
+ * How many of a user's newest entries the router reads before numbering their next changes.
+ * Eight small entries (a progress or watchlist entry is about 400 bytes) fit in one 4 KB read
+ * unit, so reading them costs what reading the newest alone did, and an item changed again
+ * within its user's last eight changes (a title being played, two titles alternating, a record
+ * edited between edits of others) keeps a single entry.
+ */
+export const COMPACTION_WINDOW = 8;
 /** Wide enough for microsecond timestamps until the year 5138, so string order is number order. */
 const SEQ_DIGITS = 17;
 

@@ -2,7 +2,7 @@ import type { ItemChange } from '../events/item-change';
 import { userIdOfPartitionKey } from '../shared/keys';
 import { isPermanentError } from '../shared/permanent-errors';
 import { logger } from '../shared/logger';
-import { FEED_ENTRY_ENTITY, type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
+import { COMPACTION_WINDOW, FEED_ENTRY_ENTITY, type FeedEntry, nextSeq, originSchema, streamSeqAfter } from './feed-entry';
 import { feedRetentionMs } from './feed-settings';
 import { newestFeedEntries, removeFeedEntries, writeFeedEntry } from './feed-store';
 import { syncedTypeOfEntity } from './synced-types';
@@ -50,14 +50,6 @@ export interface FeedRefusal {
   error: unknown;
 }
 
-/**
- * How many of a user's newest entries the router reads before numbering their next changes.
- * Eight small entries (a progress or watchlist entry is about 400 bytes) fit in one 4 KB read
- * unit, so reading them costs what reading the newest alone did, and an item changed again
- * within its user's last eight changes (a title being played, two titles alternating, a record
- * edited between edits of others) keeps a single entry.
- */
-export const COMPACTION_WINDOW = 8;
 
 /**
  * Numbers the changes of each user in stream order and appends them to the user's feed,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ItemChange } from '../../lambdas/events/item-change';
 import { newAssetId, newUserId } from '../support/api';
+import { COMPACTION_WINDOW } from '../../lambdas/sync/feed-entry';
 import { cursorSecret } from '../support/feed';
 import { pointHandlersAtLocalStack } from '../support/handler-env';
 
@@ -9,7 +10,6 @@ let appendChangesToFeed: typeof import('../../lambdas/sync/feed-writer').appendC
 let feedEntriesAfter: typeof import('../../lambdas/sync/feed-store').feedEntriesAfter;
 let writeFeedEntry: typeof import('../../lambdas/sync/feed-store').writeFeedEntry;
 let readChanges: typeof import('../../lambdas/sync/feed-reader').readChanges;
-let COMPACTION_WINDOW: number;
 
 beforeAll(async () => {
   pointHandlersAtLocalStack();
@@ -17,7 +17,6 @@ beforeAll(async () => {
   ({ appendChangesToFeed } = await import('../../lambdas/sync/feed-writer'));
   ({ feedEntriesAfter, writeFeedEntry } = await import('../../lambdas/sync/feed-store'));
   ({ readChanges } = await import('../../lambdas/sync/feed-reader'));
-  ({ COMPACTION_WINDOW } = await import('../../lambdas/sync/feed-writer'));
 });
 
 let streamSeq = 10n ** 20n;
