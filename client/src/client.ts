@@ -208,7 +208,8 @@ export function createClient(options: ClientOptions): Client {
     },
     pending() {
       requireLoaded();
-      return replica.pending().map((entry) => structuredClone(entry));
+      // Copies, by JSON (React Native has no structuredClone): the outbox itself is not the app's to change.
+      return replica.pending().map((entry) => JSON.parse(JSON.stringify(entry)) as PendingMutation);
     },
     synchronize() {
       running ??= (async () => {

@@ -46,7 +46,22 @@ export interface SyncContext {
 /** Reopening a session that vanished or whose cursor expired: a few times, then the run fails. */
 const MAX_SESSION_OPENS = 4;
 
-const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
+/** UTF-8 length of a value's JSON, counted without TextEncoder (not everywhere React Native runs). */
+function bytes(value: unknown): number {
+  const text = JSON.stringify(value);
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) length += 1;
+    else if (code < 0x800) length += 2;
+    else if (code >= 0xd800 && code < 0xdc00) {
+      // A surrogate pair: one four-byte character.
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
+}
 
 /** The outbox cut into pushes within the server's limits (count and body size). */
 export function chunks(pending: PendingMutation[]): PendingMutation[][] {
@@ -189,8 +204,8 @@ async function pullWindow(context: SyncContext, session: SyncSession, report: Sy
   const seen = new Map<string, Set<string>>();
   let cursor: string | undefined;
   for (;;) {
-    const query = new URLSearchParams({ limit: String(context.pageLimit) });
-    if (cursor !== undefined) query.set('cursor', cursor);
+    // Built by hand: React Native's URLSearchParams lacks most of its methods.
+    const query = `limit=${context.pageLimit}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
     const page = await transport.json<ChangesPage>('GET', `/v1/sync/sessions/${session.sessionId}/pull?${query}`);
     report.pulled += page.changes.length;
     await replica.change((tx) => {

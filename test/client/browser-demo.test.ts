@@ -58,7 +58,7 @@ describe('the demo page in a real browser', () => {
       input.dispatchEvent(new Event('input'));
       input.dispatchEvent(new Event('change'));
     });
-    await expect.poll(() => pendingOf(page, 'a')).toBe(3);
+    await expect.poll(() => pendingOf(page, 'a'), { timeout: 10_000 }).toBe(3);
 
     await page.reload();
     await ready(page);
@@ -78,7 +78,7 @@ describe('the demo page in a real browser', () => {
       const [a, b] = await Promise.all([snapshotOf(page, 'a'), snapshotOf(page, 'b')]);
       last = `${JSON.stringify(a)} ${JSON.stringify(b)} ${await page.textContent('#pane-a .status')} | ${await page.textContent('#pane-b .status')}`;
       return JSON.stringify(a) === JSON.stringify(b) && a.watchlist.length === 2 && a.notes.length === 2 ? a : undefined;
-    }, 20_000).catch((error: Error) => {
+    }, 45_000).catch((error: Error) => {
       throw new Error(`${error.message}: ${last}`);
     });
     expect(converged).toMatchObject({ watchlist: [FIRST, SECOND].sort(), progress: 42 });
@@ -90,5 +90,6 @@ describe('the demo page in a real browser', () => {
     expect(await pendingOf(page, 'a')).toBe(0);
     expect(failures).toEqual([]);
     await page.close();
-  });
+    // The stream router numbers changes a moment after they are written; on a loaded machine, seconds.
+  }, 90_000);
 });

@@ -46,9 +46,8 @@ describe('@playhead/client as a package', () => {
     expect(imports.filter((i) => !path.resolve(repoRoot, i).startsWith(path.join(clientDir, 'src')))).toEqual([]);
     const sources = readdirSync(path.join(clientDir, 'src')).filter((f) => f.endsWith('.ts') && f !== 'file-store.ts');
     for (const file of sources) expect(readFileSync(path.join(clientDir, 'src', file), 'utf8'), file).not.toMatch(/from ['"]node:|require\(/);
-    // The core's own compiler settings have no Node types at all, and the demo page compiles against the DOM.
+    // The core's own compiler settings have no Node types at all; the demo page compiles with it, against the DOM.
     await run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'client/tsconfig.json'], { cwd: repoRoot });
-    await run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/web/tsconfig.json'], { cwd: repoRoot });
   }, 60_000);
 
   it('packs, installs into a scratch project and imports from plain Node', async () => {

@@ -57,7 +57,7 @@ export function snapshotOf(client: Client, types: string[]): Record<string, unkn
 }
 
 /** Synchronizes both clients until they hold the same items (the feed numbers changes a moment after they are written). */
-export async function converge(clients: Client[], types: string[], timeoutMs = 20_000): Promise<Record<string, unknown[]>> {
+export async function converge(clients: Client[], types: string[], timeoutMs = 40_000): Promise<Record<string, unknown[]>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const client of clients) await client.synchronize();
