@@ -136,9 +136,11 @@ export async function measurePush(context: StackContext): Promise<PushFigures> {
 
     note(`push: ${EDITING_HOURS} hours of heavy editing on a simulated clock, through the sender's own hint rules`);
     const editor = await user(context, 'push-editor');
-    const editTokens = [iosToken(), androidToken()];
-    await expectStatus(200, 'PUT', '/v1/devices/iphone', editor.token, { platform: 'ios', token: editTokens[0] });
-    await expectStatus(200, 'PUT', '/v1/devices/ipad', editor.token, { platform: 'android', token: editTokens[1] });
+    // Android both: the hint rules do not depend on the platform, and the fake APNs (rightly)
+    // refuses a provider token signed at a simulated time in the future.
+    const editTokens = [androidToken(), androidToken()];
+    await expectStatus(200, 'PUT', '/v1/devices/phone', editor.token, { platform: 'android', token: editTokens[0] });
+    await expectStatus(200, 'PUT', '/v1/devices/tablet', editor.token, { platform: 'android', token: editTokens[1] });
     // The same modules the stack's sender runs; the clock is the only thing given from outside.
     const { hintChange, flushHints } = await import('../../lambdas/push/sync-hints');
     const { pushCredentials } = await import('../../lambdas/push/push-credentials');
@@ -181,6 +183,9 @@ export function renderPush(figures: PushFigures, bundles: readonly BuiltBundle[]
   const bundle = bundles.find((b) => b.id === id);
   const cold = coldInit.find((c) => c.bundle.id === id);
   const coldMs = cold === undefined ? Number.NaN : median(cold.samplesMs);
+  // A peer of about the same size, measured in the same run: cold imports move with the machine's load.
+  const peer = coldInit.find((c) => c.bundle.id === consumers.propagationWorker.id);
+  const peerMs = peer === undefined ? Number.NaN : median(peer.samplesMs);
   const { units, film, editing } = figures;
   const readPerPush = units.read / units.pushes;
   const writePerPush = units.write / units.pushes;
@@ -194,7 +199,7 @@ export function renderPush(figures: PushFigures, bundles: readonly BuiltBundle[]
     ['DynamoDB reads', `${formatUnits(readPerPush)} RRU per push`, readPerPush * PRICES.dynamoReadPerMillion],
     ['DynamoDB writes', `${formatUnits(writePerPush)} WRU per push (the claim on the device)`, writePerPush * PRICES.dynamoWritePerMillion],
     ['Lambda requests', `one per ${formatUnits(pushesPerInvocation)} pushes (batches of ${MESSAGES_PER_BATCH})`, PRICES.lambdaRequestsPerMillion / pushesPerInvocation],
-    ['Lambda compute (arm64, 512 MB)', `${ms(billedMsPerPush)} ms per push (measured ${ms(units.handlerMs)} ms locally, at least 30 ms for APNs' round trip)`, 1_000_000 * (billedMsPerPush / 1000) * 0.5 * PRICES.lambdaArmGbSecond],
+    ['Lambda compute (arm64, 512 MB)', `${ms(billedMsPerPush)} ms per push (the handler's time per push measured locally, at least 30 ms for APNs' round trip)`, 1_000_000 * (billedMsPerPush / 1000) * 0.5 * PRICES.lambdaArmGbSecond],
     ['SQS', `send, receive and delete, ten messages a request, per ${formatUnits(pushesPerMessage)} pushes`, (3 / MESSAGES_PER_BATCH / pushesPerMessage) * PRICES.sqsPerMillion],
     ['APNs, FCM', 'no charge', 0],
   ];
@@ -208,7 +213,7 @@ export function renderPush(figures: PushFigures, bundles: readonly BuiltBundle[]
       ['figure', 'measured', 'target'],
       [
         ['PushSender bundle', bundle === undefined ? '?' : `${kb(bundle.bytes)} KB`, `≤ 500 KB ${metMark(bundle !== undefined && bundle.bytes <= BUNDLE_TARGET_BYTES)}`],
-        ['PushSender cold import (median)', `${ms(coldMs)} ms`, `≤ ${COLD_IMPORT_TARGET_MS} ms ${metMark(coldMs <= COLD_IMPORT_TARGET_MS)}`],
+        ['PushSender cold import (median)', `${ms(coldMs)} ms (PropagationWorker in the same run: ${ms(peerMs)} ms)`, `≤ ${COLD_IMPORT_TARGET_MS} ms ${metMark(coldMs <= COLD_IMPORT_TARGET_MS)}`],
         ...figures.fit.map((f) => [`packet entries in one push (${f.platform})`, `${f.toDownload} to download, or ${f.outgoing} outgoing`, 'more travel as `pollInbox`']),
         ['pushes per delivered message', `${formatUnits(figures.pushesPerMessage)} (${formatUnits(figures.pushesPerDevicePerStep)} per device per state change; ${figures.cycles} cycles, one device each side)`, 'one per device per state change'],
         ['hints per device-hour, two-hour film', `${formatUnits(filmRate)} (${film.hints} hints for ${film.writes} progress writes, ${film.devices} devices)`, `0 ${metMark(filmRate === 0)}`],
