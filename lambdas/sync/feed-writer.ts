@@ -50,7 +50,6 @@ export interface FeedRefusal {
   error: unknown;
 }
 
-
 /**
  * Numbers the changes of each user in stream order and appends them to the user's feed,
  * keeping one entry per item where it can: of several changes of one item in a batch only the
