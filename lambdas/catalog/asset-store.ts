@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
+import { ASSET_ENTITY, assetKind } from './catalog-kinds';
+import { getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
 
 /** A catalog asset (a title that can be watched): `ASSET#<id>` / `ASSET`. */
-export const ASSET_ENTITY = 'asset';
-export const assetKind: CatalogKind = { prefix: 'ASSET', entity: ASSET_ENTITY, idAttribute: 'assetId' };
+export { ASSET_ENTITY, assetKind } from './catalog-kinds';
 
 export const assetItemSchema = z.object({
   entity: z.literal(ASSET_ENTITY),

@@ -2,19 +2,13 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../shared/dynamo';
 import { INDEX, updateExpression, whenConditionHolds } from '../shared/table-access';
 
-/**
- * Catalog items (assets, shows) are shared, not user-owned: `<KIND>#<id>` / `<KIND>`. This module
- * holds the writes they have in common: replace with `createdAt` kept, and soft delete.
- */
-export interface CatalogKind {
-  /** Key prefix and sort key, e.g. `SHOW`. */
-  prefix: string;
-  entity: string;
-  /** Attribute that holds the item's id, e.g. `showId`. */
-  idAttribute: string;
-}
+import { type CatalogKind, catalogKey } from './catalog-kinds';
 
-export const catalogKey = (kind: CatalogKind, id: string) => ({ PK: `${kind.prefix}#${id}`, SK: kind.prefix });
+/**
+ * Catalog items (assets, shows, episodes; their kinds in catalog-kinds.ts). This module holds the
+ * writes they have in common: replace with `createdAt` kept, and soft delete.
+ */
+export { type CatalogKind, catalogKey } from './catalog-kinds';
 
 /** Index attributes a catalog item may carry (episodes: newest-first per show); a deleted item leaves the index. */
 const INDEX_ATTRIBUTES = [INDEX.partitionKey, INDEX.sortKey];

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { assetFromItem, assetKind } from './asset-store';
-import { type CatalogKind, catalogKey } from './catalog-item-store';
-import { episodeFromItem, episodeKind } from './episode-store';
-import { showFromItem, showKind } from './show-store';
+import { assetFromItem } from './asset-store';
+import { assetKind, type CatalogKind, catalogKey, episodeKind, showKind } from './catalog-kinds';
+import { episodeFromItem } from './episode-store';
+import { showFromItem } from './show-store';
 
 /**
  * Content keys name one catalog item across kinds: `asset:<id>`, `show:<id>`, `episode:<id>`.
@@ -45,9 +45,12 @@ export function tableKeyOfContent(key: string): { PK: string; SK: string } {
   return catalogKey(contentKinds[kind].kind, id);
 }
 
+/** The kinds alone, without their views: recognising an item needs no store. */
+const kindsByName: Record<ContentKindName, CatalogKind> = { asset: assetKind, show: showKind, episode: episodeKind };
+
 /** The content key of a stored catalog item, undefined for items that are not catalog content. */
 export function contentKeyOfItem(item: Record<string, unknown>): string | undefined {
-  for (const [name, { kind }] of Object.entries(contentKinds)) {
+  for (const [name, kind] of Object.entries(kindsByName)) {
     if (item.entity === kind.entity && item.SK === kind.prefix) return `${name}:${String(item[kind.idAttribute])}`;
   }
   return undefined;

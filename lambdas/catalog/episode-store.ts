@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { tableName } from '../shared/dynamo';
 import { INDEX, queryPage, whenConditionHolds } from '../shared/table-access';
 import { MAX_DURATION_SECONDS, MAX_TITLE_LENGTH } from './asset-schemas';
-import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
+import { EPISODE_ENTITY, episodeKind } from './catalog-kinds';
+import { getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
 import { MAX_DESCRIPTION_LENGTH } from './show-store';
 
 /**
@@ -11,8 +12,7 @@ import { MAX_DESCRIPTION_LENGTH } from './show-store';
  * the index under its show (`SHOW#<showId>#EPISODES` / `<publishedAt>#<episodeId>`), which is
  * how lists and fetches find the newest; this module is the one place that knows that format.
  */
-export const EPISODE_ENTITY = 'episode';
-export const episodeKind: CatalogKind = { prefix: 'EPISODE', entity: EPISODE_ENTITY, idAttribute: 'episodeId' };
+export { EPISODE_ENTITY, episodeKind } from './catalog-kinds';
 
 const showEpisodesIndexKey = (showId: string) => `SHOW#${showId}#EPISODES`;
 /** ISO-8601 UTC timestamps of one format sort as text in time order. */

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { type CatalogKind, getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
+import { SHOW_ENTITY, showKind } from './catalog-kinds';
+import { getCatalogItem, putCatalogItem, softDeleteCatalogItem } from './catalog-item-store';
 
 /** A podcast or programme that users can follow: `SHOW#<id>` / `SHOW`. */
-export const SHOW_ENTITY = 'show';
-export const showKind: CatalogKind = { prefix: 'SHOW', entity: SHOW_ENTITY, idAttribute: 'showId' };
+export { SHOW_ENTITY, showKind } from './catalog-kinds';
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
 
