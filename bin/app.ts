@@ -2,7 +2,9 @@
  * The CDK app (`npm run synth`, `npm run deploy`). Configuration through context (-c key=value
  * or cdk.json): jwtIssuer and jwtAudience of the identity provider (both or neither; neither
  * creates a Cognito user pool), countryClaim (the token claim that carries the country),
- * feedRetentionDays (how long the change feed keeps changes; default 30).
+ * feedRetentionDays (how long the change feed keeps changes; default 30), throttleRate and
+ * throttleBurst (each route's requests per second and burst; lib/throttle.ts), alarmEmail (an
+ * address subscribed to the alarm topic of lib/cdk/alarms.ts; none when absent).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -20,7 +22,7 @@ const env = account && region ? { account, region } : undefined;
 const data = new PlayheadDataStack(app, 'Playhead-Data', { env, description: 'Playhead state: table, media bucket, queues' });
 new PlayheadApiStack(app, 'Playhead-Api', {
   env,
-  description: 'Playhead HTTP API, route functions and stream router',
+  description: 'Playhead HTTP API, route functions and stream router; alarms and dashboard (nested)',
   table: data.table,
   queues: data.queues,
   failureQueue: data.failureQueue,

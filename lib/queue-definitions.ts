@@ -15,6 +15,8 @@ export interface QueueDefinition {
   visibilityTimeoutSeconds?: number;
   /** Days a message is kept (SQS's default is 4, its maximum 14). */
   retentionDays?: number;
+  /** Every message is a failure for an operator to look at: one visible message raises an alarm, as in a DLQ. */
+  holdsFailures?: boolean;
 }
 
 /** The work queue the propagation worker both consumes and sends its next pages to. */
@@ -65,6 +67,7 @@ export const queueDefinitions = [
     maxReceiveCount: 5,
     // As long as SQS keeps anything: a poison record may only be noticed days later.
     retentionDays: 14,
+    holdsFailures: true,
   },
 ] as const satisfies readonly QueueDefinition[];
 

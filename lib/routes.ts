@@ -28,6 +28,11 @@ export interface RouteDefinition {
    * only with the signer's own permission, so a route that signs uploads needs `put`.
    */
   media?: 'read' | 'readwrite' | 'put';
+  /**
+   * A throttle below the stage's (lib/throttle.ts) for a route whose one request can spend
+   * hundreds of request units: it bounds the units per second the route may spend, whoever calls.
+   */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 export const routes = [
@@ -68,7 +73,8 @@ export const routes = [
   { id: 'ListCatalogKeys', method: 'GET', path: '/v1/catalogs/{catalogId}/keys', entry: 'lambdas/catalogs/list-catalog-keys.ts', auth: 'jwt', table: 'read' },
   { id: 'AddCatalogKeys', method: 'POST', path: '/v1/catalogs/{catalogId}/keys:add', entry: 'lambdas/catalogs/add-catalog-keys.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'RemoveCatalogKeys', method: 'POST', path: '/v1/catalogs/{catalogId}/keys:remove', entry: 'lambdas/catalogs/remove-catalog-keys.ts', auth: 'jwt', table: 'readwrite' },
-  { id: 'DiffCatalog', method: 'POST', path: '/v1/catalogs/{catalogId}/diff', entry: 'lambdas/catalogs/diff-catalog.ts', auth: 'jwt', table: 'read' },
+  // One query of the whole catalog's partition per call: about 457 read units for 10,000 keys.
+  { id: 'DiffCatalog', method: 'POST', path: '/v1/catalogs/{catalogId}/diff', entry: 'lambdas/catalogs/diff-catalog.ts', auth: 'jwt', table: 'read', throttle: { rateLimit: 5, burstLimit: 10 } },
 
   { id: 'ListFavourites', method: 'GET', path: '/v1/favourites', entry: 'lambdas/favourites/list-favourites.ts', auth: 'jwt', table: 'read' },
   { id: 'PutFavourite', method: 'PUT', path: '/v1/favourites/{showId}', entry: 'lambdas/favourites/put-favourite.ts', auth: 'jwt', table: 'readwrite' },
@@ -78,7 +84,8 @@ export const routes = [
   { id: 'PutQueueEntry', method: 'PUT', path: '/v1/queue/{episodeId}', entry: 'lambdas/queue/put-queue-entry.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'PatchQueueEntry', method: 'PATCH', path: '/v1/queue/{episodeId}', entry: 'lambdas/queue/patch-queue-entry.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'DeleteQueueEntry', method: 'DELETE', path: '/v1/queue/{episodeId}', entry: 'lambdas/queue/delete-queue-entry.ts', auth: 'jwt', table: 'readwrite' },
-  { id: 'FetchEpisodes', method: 'POST', path: '/v1/episodes/fetch', entry: 'lambdas/episodes/fetch-episodes.ts', auth: 'jwt', table: 'readwrite' },
+  // A query per favourite show and a transaction per show with news: 20 shows, about 340 write units.
+  { id: 'FetchEpisodes', method: 'POST', path: '/v1/episodes/fetch', entry: 'lambdas/episodes/fetch-episodes.ts', auth: 'jwt', table: 'readwrite', throttle: { rateLimit: 20, burstLimit: 40 } },
 
   { id: 'SendMessage', method: 'POST', path: '/v1/messages', entry: 'lambdas/messages/send-message.ts', auth: 'jwt', table: 'readwrite', media: 'put' },
   { id: 'GetMessageInbox', method: 'GET', path: '/v1/messages/inbox', entry: 'lambdas/messages/get-inbox.ts', auth: 'jwt', table: 'read' },
@@ -92,7 +99,8 @@ export const routes = [
 
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },
-  { id: 'PushSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/push', entry: 'lambdas/sync/push-session.ts', auth: 'jwt', table: 'readwrite' },
+  // Up to 100 mutations per push, each a conditional write.
+  { id: 'PushSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/push', entry: 'lambdas/sync/push-session.ts', auth: 'jwt', table: 'readwrite', throttle: { rateLimit: 50, burstLimit: 100 } },
   { id: 'PullSyncSession', method: 'GET', path: '/v1/sync/sessions/{sessionId}/pull', entry: 'lambdas/sync/pull-session.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'CompleteSyncSession', method: 'POST', path: '/v1/sync/sessions/{sessionId}/complete', entry: 'lambdas/sync/complete-session.ts', auth: 'jwt', table: 'readwrite' },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,6 +1,6 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, type HttpRoute, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -19,17 +19,19 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { MESSAGE_KEY_PREFIX } from '../../lambdas/messages/message-limits';
 import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../../lambdas/shared/principal';
+import { type FailureQueue, PlayheadAlarms, type RoutedAlarm } from './alarms';
 import { PlayheadFunction } from './playhead-function';
-import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueName, queueDefinitions } from '../queue-definitions';
-import { type ConsumerDefinition, type ConsumerTrigger, consumers } from '../consumers';
+import { dlqName, FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueDefinition, type QueueName, queueDefinitions } from '../queue-definitions';
+import { type ConsumerDefinition, type ConsumerTrigger, consumers, streamRouterSettings } from '../consumers';
 import { type RouteDefinition, routes } from '../routes';
 import { streamFilterPatterns } from '../stream-filter';
+import { routeThrottles, stageThrottleFrom, THROTTLE_BURST_CONTEXT_KEY, THROTTLE_RATE_CONTEXT_KEY } from '../throttle';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_CONTEXT_KEY, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, parseCorsOrigins } from '../cors';
 
 export interface PlayheadApiStackProps extends StackProps {
   table: ITable;
-  /** By logical name from lib/queue-definitions.ts. */
-  queues: Record<QueueName, IQueue>;
+  /** By logical name from lib/queue-definitions.ts, each with its DLQ (alarmed by lib/cdk/alarms.ts). */
+  queues: Record<QueueName, Queue>;
   /** Where the stream router's event source mapping reports records it gave up on. */
   failureQueue: IQueue;
   /** Signs change-feed cursors (routes with `feedCursor`). */
@@ -37,13 +39,6 @@ export interface PlayheadApiStackProps extends StackProps {
   /** The push sender's credentials (consumers with `pushDelivery`), read at run time. */
   pushCredentialsSecret: ISecret;
 }
-
-/**
- * Stage-wide throttle. The account allows 10,000 requests per second across every API; this
- * cap keeps one runaway client from exhausting the account's Lambda concurrency (1,000 by
- * default) and the table's on-demand throughput. Raise it when measured load needs more.
- */
-export const stageThrottle = { burstLimit: 200, rateLimit: 100 } as const;
 
 /** Cognito puts user pool custom attributes in tokens under this prefix. */
 const COGNITO_COUNTRY_CLAIM = 'custom:country';
@@ -57,6 +52,11 @@ export class PlayheadApiStack extends Stack {
   readonly stage: HttpStage;
   /** By route id, plus the consumers by their ids. */
   readonly functions: Record<string, PlayheadFunction> = {};
+  readonly alarms: PlayheadAlarms;
+  /** Queues of this stack whose every message is a failure (an event rule's DLQ), by construct id. */
+  private readonly localFailureQueues: FailureQueue[] = [];
+  /** Alarms made beside what they watch, routed to the alarm topic once it exists. */
+  private readonly routedAlarms: RoutedAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: PlayheadApiStackProps) {
     super(scope, id, props);
@@ -89,11 +89,13 @@ export class PlayheadApiStack extends Stack {
       createDefaultStage: false,
     });
 
+    const stageThrottle = stageThrottleFrom(this.node.tryGetContext(THROTTLE_RATE_CONTEXT_KEY), this.node.tryGetContext(THROTTLE_BURST_CONTEXT_KEY));
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
+      // The default of every route; lib/throttle.ts says what it serves.
       throttle: stageThrottle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
@@ -119,6 +121,7 @@ export class PlayheadApiStack extends Stack {
 
     // Addressed by its name: see lib/cdk/media-bucket.ts.
     const mediaBucket = Bucket.fromBucketName(this, 'MediaBucket', mediaBucketName(this));
+    const httpRoutes: Record<string, HttpRoute> = {};
     for (const route of routes as readonly RouteDefinition[]) {
       const fn = new PlayheadFunction(this, route.id, {
         entry: route.entry,
@@ -138,6 +141,7 @@ export class PlayheadApiStack extends Stack {
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
         authorizer: route.auth === 'jwt' ? authorizer : undefined,
       });
+      if (httpRoute) httpRoutes[`${route.method} ${route.path}`] = httpRoute;
       if (route.auth === 'none' && httpRoute) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -164,7 +168,52 @@ export class PlayheadApiStack extends Stack {
       this.functions[consumer.id] = fn;
     }
 
+    this.throttleExpensiveRoutes(stageThrottle, httpRoutes);
+
+    this.alarms = new PlayheadAlarms(this, 'Alarms', {
+      description: 'Playhead alarms, their SNS topic and the dashboard',
+      httpApi: this.httpApi,
+      functions: Object.entries(this.functions).map(([fnId, fn]) => ({ id: fnId, fn: fn.fn, logGroup: fn.logGroup })),
+      streamRouter: functionNamed(this.functions, consumers.streamRouter.id).fn,
+      failureQueues: [
+        ...(queueDefinitions as readonly QueueDefinition[]).flatMap((definition): FailureQueue[] => {
+          const queue = queueNamed(props.queues, definition.name) as Queue;
+          const deadLetterQueue = queue.deadLetterQueue?.queue;
+          if (deadLetterQueue === undefined) throw new Error(`Queue ${definition.name} has no dead-letter queue`);
+          return [{ name: dlqName(definition.name), queue: deadLetterQueue }, ...(definition.holdsFailures ? [{ name: definition.name, queue }] : [])];
+        }),
+        { name: streamRouterSettings.failureQueueName, queue: props.failureQueue },
+        ...this.localFailureQueues,
+      ],
+      table: props.table,
+      routedAlarms: this.routedAlarms,
+      // The stack's own name: a literal for a top-level stack, so operators find the dashboard and alarms by it.
+      namePrefix: this.stackName,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the Playhead HTTP API' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.stackName}`,
+      description: 'The CloudWatch dashboard of the alarms\' signals and the request units',
+    });
+  }
+
+  /**
+   * Route throttles of lib/routes.ts. CloudFormation sets a stage's route settings by route key
+   * and refuses a key whose route does not exist yet, so the stage waits for those routes.
+   */
+  private throttleExpensiveRoutes(stageThrottle: { rateLimit: number; burstLimit: number }, httpRoutes: Record<string, HttpRoute>): void {
+    const throttles = routeThrottles(routes, stageThrottle);
+    if (Object.keys(throttles).length === 0) return;
+    (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      Object.entries(throttles).map(([routeKey, throttle]) => {
+        const httpRoute = httpRoutes[routeKey];
+        if (httpRoute === undefined) throw new Error(`No route ${routeKey} to throttle`);
+        this.stage.node.addDependency(httpRoute);
+        // The property is free-form JSON to CDK, so it takes CloudFormation's own names.
+        return [routeKey, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }];
+      }),
+    );
   }
 
   /**
@@ -184,7 +233,7 @@ export class PlayheadApiStack extends Stack {
       metricValue: '1',
       defaultValue: 0,
     });
-    new Alarm(this, `${fn.node.id}CredentialsAlarm`, {
+    const alarm = new Alarm(this, `${fn.node.id}CredentialsAlarm`, {
       alarmDescription: 'APNs or FCM refuse the push credentials, or the secret cannot be read or is still empty: nothing is being pushed (docs/PUSH.md)',
       metric: refusals.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
@@ -192,6 +241,7 @@ export class PlayheadApiStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.routedAlarms.push({ alarm, metric: refusals.metric({ statistic: 'Sum', period: Duration.minutes(5), label: 'refusals' }), title: 'Push credential refusals' });
   }
 
   /** The event source of a consumer, as its trigger in lib/consumers.ts describes it. */
@@ -229,6 +279,7 @@ export class PlayheadApiStack extends Stack {
         // S3 → EventBridge → Lambda: AWS service events on the default bus cost nothing, and no
         // custom resource is needed to attach a notification to a bucket of another stack.
         const failures = new Queue(this, trigger.deadLetterQueueId, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+        this.localFailureQueues.push({ name: trigger.deadLetterQueueId, queue: failures });
         Validations.of(failures).acknowledge({
           id: 'AwsSolutions-SQS3',
           reason: 'This queue is itself the dead-letter destination of the upload event rule; nothing consumes it automatically.',
@@ -313,6 +364,12 @@ function queueNamed(queues: Record<QueueName, IQueue>, name: string): IQueue {
   const queue = (queues as Record<string, IQueue | undefined>)[name];
   if (queue === undefined) throw new Error(`No queue named ${name} in lib/queue-definitions.ts`);
   return queue;
+}
+
+function functionNamed(functions: Record<string, PlayheadFunction>, id: string): PlayheadFunction {
+  const fn = functions[id];
+  if (fn === undefined) throw new Error(`No function ${id}`);
+  return fn;
 }
 
 function urlEnvOf(name: string): string {
