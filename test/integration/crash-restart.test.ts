@@ -39,6 +39,8 @@ afterAll(() => {
 });
 
 const ASSET_A = '0d3c5a1e-7b2f-4c6d-8e9a-1b2c3d4e5f60';
+/** Three stack starts and two clean stops, each several seconds on a busy machine. */
+const RESTARTS_MS = 120_000;
 
 async function feedOf(endpoints: Endpoints, userId: string): Promise<Record<string, unknown>[]> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints.dynamodb, region: endpoints.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
@@ -101,7 +103,7 @@ describe('a start after a crash', () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+  }, RESTARTS_MS);
 
   it('starts when a crash left the checkpoints file cut short, says so in one line naming the file, and numbers nothing twice', async () => {
     const stateDir = tempDir('truncated');
@@ -125,7 +127,7 @@ describe('a start after a crash', () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+  }, RESTARTS_MS);
 
   it('makes a new signing key when a crash stopped the first one before it was in place', () => {
     const stateDir = tempDir('first-key');
