@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
 import { pushCredentialsSchema } from '../lambdas/push/push-credentials';
 import type { PushCredentials } from '../lambdas/push/push-credentials';
 import { readStateFile, writeStateFile } from './state-file';
@@ -12,7 +12,7 @@ export type LocalPushCredentials = Required<PushCredentials>;
  * RSA key. The sender reads them through the local secrets extension, the fakes verify with
  * their public halves.
  */
-export function loadOrCreatePushCredentials(file: string): LocalPushCredentials {
+export async function loadOrCreatePushCredentials(file: string): Promise<LocalPushCredentials> {
   const text = readStateFile(file);
   if (text !== undefined) {
     const parsed = pushCredentialsSchema.safeParse(JSON.parse(text));
@@ -21,14 +21,23 @@ export function loadOrCreatePushCredentials(file: string): LocalPushCredentials 
     }
     return { apns: parsed.data.apns, fcm: parsed.data.fcm };
   }
-  const apnsKey = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const fcmKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  // Off the event loop: the RSA key takes a while, and the rest of the stack starts meanwhile.
+  const settle = (resolve: (pem: string) => void, reject: (error: Error) => void) => (error: Error | null, _publicKey: string, privateKey: string) =>
+    error ? reject(error) : resolve(privateKey);
+  const [apnsPrivateKey, fcmPrivateKey] = await Promise.all([
+    new Promise<string>((resolve, reject) =>
+      generateKeyPair('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }, settle(resolve, reject)),
+    ),
+    new Promise<string>((resolve, reject) =>
+      generateKeyPair('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }, settle(resolve, reject)),
+    ),
+  ]);
   const credentials: LocalPushCredentials = {
-    apns: { teamId: 'PLAYHEADTM', keyId: randomBytes(5).toString('hex').toUpperCase(), topic: 'com.playhead.local', privateKey: apnsKey.privateKey },
+    apns: { teamId: 'PLAYHEADTM', keyId: randomBytes(5).toString('hex').toUpperCase(), topic: 'com.playhead.local', privateKey: apnsPrivateKey },
     fcm: {
       project_id: 'playhead-local',
       client_email: 'push-sender@playhead-local.iam.gserviceaccount.com',
-      private_key: fcmKey.privateKey,
+      private_key: fcmPrivateKey,
       private_key_id: randomBytes(20).toString('hex'),
     },
   };

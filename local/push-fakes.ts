@@ -1,6 +1,6 @@
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { constants, createServer as createHttp2Server, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { constants, createServer as createHttp2Server, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { type CryptoKey, jwtVerify } from 'jose';
 import type { LocalPushCredentials } from './push-credentials';
@@ -65,7 +65,14 @@ const listen = (server: Server | Http2Server): Promise<number> =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 
-const close = (server: Server | Http2Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+/** Closes a server without waiting for its clients: the sender keeps its connections open, as it should. */
+function close(server: Server | Http2Server, sessions: Set<{ destroy(): void }> = new Set()): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    for (const session of sessions) session.destroy();
+  });
+}
 
 async function readBody(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -101,6 +108,11 @@ export async function startPushFakes(options: PushFakeOptions): Promise<PushFake
 
   // APNs: POST /3/device/<token>, h2c.
   const apns = createHttp2Server();
+  const apnsSessions = new Set<ServerHttp2Session>();
+  apns.on('session', (session: ServerHttp2Session) => {
+    apnsSessions.add(session);
+    session.on('close', () => apnsSessions.delete(session));
+  });
   apns.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
     void answerApns(stream, headers).catch(() => stream.destroy());
   });
@@ -263,7 +275,7 @@ export async function startPushFakes(options: PushFakeOptions): Promise<PushFake
   return {
     endpoints: { apns: `http://127.0.0.1:${apnsPort}`, fcm: fcmBase, fcmToken: `${fcmBase}/token`, secretsPort, control: `http://127.0.0.1:${controlPort}` },
     stop: async () => {
-      await Promise.all([close(apns), close(fcm), close(secrets), close(control)]);
+      await Promise.all([close(apns, apnsSessions), close(fcm), close(secrets), close(control)]);
     },
   };
 }

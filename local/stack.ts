@@ -89,13 +89,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const [dynamo, messaging, signingKey] = await Promise.all([
+    // Push credentials come from the secrets extension's HTTP API, served here as in a Lambda sandbox.
+    const push = { secretId: `${RESOURCE_PREFIX}-push-credentials`, sessionToken: 'playhead-local-session' };
+    const [dynamo, messaging, signingKey, pushFakes] = await Promise.all([
       (async () => startDynamoDbLocal({ port: options.dynamodbPort || (await freePort()), dataDir: files.dynamodbData }))(),
       // The spy lets the upload bridge see new objects; the emulator sends no bucket events itself.
       startFauxqs({ port: options.messagingPort ?? 0, logger: false, defaultRegion: region, messageSpies: { bufferSize: 100 } }),
       loadOrCreateSigningKey(files.signingKey),
+      (async () => startPushFakes({ credentials: await loadOrCreatePushCredentials(files.pushCredentials), ...push }))(),
     ]);
-    stops.push(() => dynamo.stop(), () => messaging.stop());
+    stops.push(() => dynamo.stop(), () => messaging.stop(), () => pushFakes.stop());
     const queues = provisionMessaging(messaging, RESOURCE_PREFIX, bucketName);
     // Copies of what the push sender consumes, for `npm run tail` and the tests to watch.
     for (const name of OBSERVED_QUEUES) queues[observedQueueName(name)] = messaging.createQueue(`${RESOURCE_PREFIX}-${observedQueueName(name)}`).queueUrl;
@@ -103,11 +106,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const { trigger } of Object.values(consumers) as readonly ConsumerDefinition[]) {
       if (trigger.kind === 'stream') queues[trigger.failureQueueName] = messaging.createQueue(`${RESOURCE_PREFIX}-${trigger.failureQueueName}`).queueUrl;
     }
-
-    // Push credentials come from the secrets extension's HTTP API, served here as in a Lambda sandbox.
-    const push = { secretId: `${RESOURCE_PREFIX}-push-credentials`, sessionToken: 'playhead-local-session' };
-    const pushFakes = await startPushFakes({ credentials: loadOrCreatePushCredentials(files.pushCredentials), ...push });
-    stops.push(() => pushFakes.stop());
 
     // The handlers read their configuration from the environment, exactly as in Lambda.
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -93,8 +93,12 @@ export async function registerDevice(registration: Registration, now: string): P
       getItem(deviceSetKey(userId)),
       getItem(pushTokenKey(tokenHash)),
     ]);
+    const holder = claim === undefined ? undefined : { userId: String(claim.userId), deviceId: String(claim.deviceId) };
     const existing = devices.map(deviceFromItem).find((device) => device.deviceId === deviceId);
-    const others = devices.map(deviceFromItem).filter((device) => device.deviceId !== deviceId && isLive(device, nowMs));
+    // A device of this user about to lose the token to this one (an app reinstalled) does not count.
+    const others = devices
+      .map(deviceFromItem)
+      .filter((device) => device.deviceId !== deviceId && isLive(device, nowMs) && !(holder?.userId === userId && holder.deviceId === device.deviceId));
     if (existing === undefined && others.length >= MAX_DEVICES_PER_USER) return 'limit-reached';
 
     const device: DeviceItem = {
@@ -134,7 +138,6 @@ export async function registerDevice(registration: Registration, now: string): P
       },
       bumpDeviceSet(userId, set?.version as number | undefined),
     ];
-    const holder = claim === undefined ? undefined : { userId: String(claim.userId), deviceId: String(claim.deviceId) };
     const heldHere = holder !== undefined && holder.userId === userId && holder.deviceId === deviceId;
     writes.push({
       Put: {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { INBOX_ENTITY, OUTBOX_ENTITY } from '../messages/message-items';
 import type { InfoPacket } from '../messages/info-packet';
 import { userIdOfPartitionKey } from '../shared/keys';
@@ -21,15 +20,6 @@ export const MAX_PUSHED_PACKET_BYTES = 4096;
 export function notificationFor(userId: string, packet: InfoPacket): MessageNotification {
   return Buffer.byteLength(JSON.stringify(packet)) > MAX_PUSHED_PACKET_BYTES ? { userId, pollInbox: true, asOf: packet.asOf } : { userId, packet };
 }
-
-/** What the push sender accepts from the queue; the packet itself is passed on untouched. */
-export const messageNotificationSchema = z.union([
-  z.strictObject({
-    userId: z.string(),
-    packet: z.looseObject({ toDownload: z.array(z.unknown()), outgoing: z.array(z.unknown()), asOf: z.string() }),
-  }),
-  z.strictObject({ userId: z.string(), pollInbox: z.literal(true), asOf: z.string() }),
-]);
 
 /** The user whose packet a change alters: the owner of an inbox or outbox slot that changed. */
 export function notifiedUserOf(change: ItemChange): string | undefined {

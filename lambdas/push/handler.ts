@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CREDENTIALS_ALARM } from '../../lib/push-definitions';
 import { changeNoticeSchema } from '../events/change-notices';
 import { hintFlushSchema } from '../events/hint-flushes';
-import { messageNotificationSchema } from '../events/message-notifications';
+import { messageNotificationSchema } from '../events/message-notification-schema';
 import { newTally as newCapacityTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { mapConcurrently } from '../shared/concurrency';
 import { logger } from '../shared/logger';

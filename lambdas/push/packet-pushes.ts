@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { DeviceItem } from '../devices/device-item';
 import { claimPacket, devicesOf, releasePacket } from '../devices/device-store';
-import type { messageNotificationSchema } from '../events/message-notifications';
+import type { messageNotificationSchema } from '../events/message-notification-schema';
 import { mapConcurrently } from '../shared/concurrency';
 import { deliver, type Tally } from './push-delivery';
 import type { PushCredentials } from './push-credentials';

@@ -55,7 +55,14 @@ describe('devices', () => {
     expect(await devicesOf(token)).toHaveLength(10);
     expect((await call('PUT', '/v1/devices/d3', { token, body: { platform: 'android', token: androidToken() } })).status).toBe(200);
     await call('DELETE', '/v1/devices/d0', { token });
-    expect((await call('PUT', '/v1/devices/d10', { token, body: { platform: 'android', token: androidToken() } })).status).toBe(200);
+    const reinstalled = androidToken();
+    expect((await call('PUT', '/v1/devices/d10', { token, body: { platform: 'android', token: reinstalled } })).status).toBe(200);
+    // At the limit, an app reinstalled under a new device id takes its token over: the old device goes, nothing is refused.
+    expect((await call('PUT', '/v1/devices/d11', { token, body: { platform: 'android', token: reinstalled } })).status).toBe(200);
+    const ids = (await devicesOf(token)).map((d) => d.deviceId);
+    expect(ids).toHaveLength(10);
+    expect(ids).toContain('d11');
+    expect(ids).not.toContain('d10');
   });
 
   it('keeps the limit under concurrent registrations', async () => {

@@ -14,7 +14,7 @@ import { androidToken, iosToken, pushesTo, register } from '../support/pushes';
 // A sender whose secret holds keys the push services do not know: its own secrets extension,
 // the stack's APNs and FCM.
 const foreign = await startPushFakes({
-  credentials: loadOrCreatePushCredentials(path.join(mkdtempSync(path.join(tmpdir(), 'playhead-foreign-')), 'push-credentials.json')),
+  credentials: await loadOrCreatePushCredentials(path.join(mkdtempSync(path.join(tmpdir(), 'playhead-foreign-')), 'push-credentials.json')),
   secretId: 'foreign',
   sessionToken: 'foreign-session',
 });

@@ -9,7 +9,7 @@ import { endpoints } from '../support/api';
 import { iosToken } from '../support/pushes';
 
 /** The stack's own credentials (made on its first start), as the sender reads them. */
-const credentials = loadOrCreatePushCredentials(stateFiles(inject('stateDir')).pushCredentials);
+const credentials = await loadOrCreatePushCredentials(stateFiles(inject('stateDir')).pushCredentials);
 const now = () => Math.floor(Date.now() / 1000);
 const otherKey = (type: 'ec' | 'rsa') =>
   (type === 'ec'
