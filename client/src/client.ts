@@ -1,8 +1,8 @@
-import type { EpisodeFetchResult, ProgressEntry, QueueState, SyncMutation } from './api';
+import type { EpisodeFetchResult, InfoPacket, ProgressEntry, QueueState, SyncMutation } from './api';
 import { type Clock, systemClock } from './clock';
 import { randomId } from './ids';
 import { DATASET_RECORD, recordKey } from './local-keys';
-import { createMessages, type Messages } from './messages';
+import { createMessages, type Inbox, type Messages } from './messages';
 import { ProgressSender } from './progress';
 import { type ItemChange, type PendingMutation, Replica, type ReplicaChange } from './replica';
 import type { Store } from './store';
@@ -32,6 +32,9 @@ export interface ClientOptions {
 /** Types whose later write simply replaces an earlier one, so a waiting mutation can be merged. */
 const REPLACEABLE = new Set(['progress', 'watchlist', 'favourite']);
 
+/** What `handlePush` did: the packet (pushed, or polled because it was too large to push), a sync run, or nothing. */
+export type PushHandled = { handled: 'packet' | 'inbox'; inbox: Inbox } | { handled: 'sync'; report: SyncReport } | { handled: 'ignored' };
+
 export interface Client {
   /** Resolves once the store is loaded; reads are synchronous after it. */
   open(): Promise<void>;
@@ -52,6 +55,12 @@ export interface Client {
   subscribe(listener: (change: ItemChange) => void): () => void;
   messages: Messages;
   episodes: { fetchNew(perShow: number): Promise<EpisodeFetchResult> };
+  /**
+   * A background push from Playhead, as the app received it: the APNs payload, or FCM's data
+   * (whose values are strings). An info packet is applied, "poll the inbox" reads it, a sync
+   * hint runs synchronize(); anything else is not Playhead's and is left alone.
+   */
+  handlePush(data: Record<string, unknown>): Promise<PushHandled>;
   /** Stops timers and waits for what is being sent; flushes progress first. */
   close(): Promise<void>;
 }
@@ -231,6 +240,16 @@ export function createClient(options: ClientOptions): Client {
         });
         return result;
       },
+    },
+    async handlePush(data) {
+      const packet = typeof data.packet === 'string' ? (JSON.parse(data.packet) as unknown) : data.packet;
+      if (typeof packet === 'object' && packet !== null && Array.isArray((packet as InfoPacket).outgoing)) {
+        await this.messages.applyPacket(packet as InfoPacket);
+        return { handled: 'packet', inbox: { ...(packet as InfoPacket), sent: this.messages.sent() } };
+      }
+      if (data.pollInbox === true || data.pollInbox === 'true') return { handled: 'inbox', inbox: await this.messages.inbox() };
+      if (data.sync !== undefined) return { handled: 'sync', report: await this.synchronize() };
+      return { handled: 'ignored' };
     },
     async close() {
       await progressSender.flush().catch(() => undefined);

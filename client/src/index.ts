@@ -4,7 +4,7 @@
  * changes. This entry imports nothing from Node, so it runs in browsers, React Native and
  * Node 20+; the Node file store is `@playhead/client/file-store`.
  */
-export { createClient, type Client, type ClientOptions } from './client';
+export { createClient, type Client, type ClientOptions, type PushHandled } from './client';
 export { memoryStore, type Store } from './store';
 export { indexedDbStore } from './indexeddb-store';
 export type { Conflict, Rejection, SyncReport } from './synchronize';
