@@ -85,8 +85,8 @@ export class PlayheadAlarms extends NestedStack {
   constructor(scope: Construct, id: string, props: PlayheadAlarmsProps) {
     super(scope, id, props);
 
-    // SNS encrypts at rest only with a key CloudWatch may use: the AWS managed key for SNS lets
-    // no other service publish, so the topic has a key of its own.
+    // An encrypted topic takes CloudWatch's alarms only if CloudWatch may use its key, and the AWS
+    // managed key for SNS admits no other service: so the topic has a key of its own ($1 a month).
     const key = new Key(this, 'TopicKey', {
       description: 'Playhead: encrypts the alarm topic; CloudWatch alarms may use it to publish',
       enableKeyRotation: true,
