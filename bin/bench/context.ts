@@ -13,7 +13,8 @@ export const MEASURED_REQUESTS = 300;
 export const LIST_SIZE = 20;
 /** Long enough for every progress value the bench writes. */
 export const ASSET_DURATION_SECONDS = 7200;
-export const REQUEST_TIMEOUT_MS = 10_000;
+/** A loaded laptop can stall DynamoDB Local for seconds while it fills a 10,000-key catalog. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 /** Concurrent requests when the bench fills a user or the catalog. */
 export const FILL_CONCURRENCY = 16;
 /** How long the stream router may take to number what the bench wrote. */
