@@ -6,7 +6,9 @@
  * lib/routes.ts: no CDK here.
  */
 import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
+import { DEVICE_ENTITY, DEVICE_SET_ENTITY, PUSH_TOKEN_ENTITY } from '../lambdas/devices/device-item';
 import { FEED_ENTRY_ENTITY } from '../lambdas/sync/feed-entry';
+import { SYNC_DEVICE_ENTITY, SYNC_SESSION_ENTITY } from '../lambdas/sync/sync-session-item';
 import type { QueueName } from './queue-definitions';
 import type { RouteDefinition } from './routes';
 
@@ -116,8 +118,9 @@ export const consumers = {
       retryAttempts: 10,
       reportBatchItemFailures: true,
       failureQueueName: 'stream-router-failures',
-      // The router's own writes: an entry written, rewritten, removed or expired is no change to number.
-      ignoredEntities: [FEED_ENTRY_ENTITY],
+      // Bookkeeping the router never acts on: its own feed entries (written, rewritten, removed,
+      // expired), push devices and tokens (a push updates its device), sync sessions and positions.
+      ignoredEntities: [FEED_ENTRY_ENTITY, DEVICE_ENTITY, PUSH_TOKEN_ENTITY, DEVICE_SET_ENTITY, SYNC_SESSION_ENTITY, SYNC_DEVICE_ENTITY],
     },
     // A batch of up to batchSize records, sent to SQS ten at a time.
     timeoutSeconds: 30,

@@ -8,10 +8,12 @@ const entry = { PK: 'USER#u', SK: 'FEED#00000000000000001', entity: 'feed-entry'
 const progress = { PK: 'USER#u', SK: 'PROGRESS#a', entity: 'progress', progress: 5 };
 
 describe('the stream router’s event filter', () => {
-  it('is stated once as Lambda filter patterns: records of any entity but the feed’s own entries', () => {
+  it('is stated once as Lambda filter patterns: records of any entity but the bookkeeping the router never acts on', () => {
+    const ignored = [...(streamRouterSettings.ignoredEntities ?? [])];
+    expect(ignored).toEqual(expect.arrayContaining(['feed-entry', 'device', 'sync-session']));
     expect(streamFilterPatterns(streamRouterSettings)).toEqual([
-      { dynamodb: { NewImage: { entity: { S: [{ 'anything-but': ['feed-entry'] }] } } } },
-      { dynamodb: { OldImage: { entity: { S: [{ 'anything-but': ['feed-entry'] }] } } } },
+      { dynamodb: { NewImage: { entity: { S: [{ 'anything-but': ignored }] } } } },
+      { dynamodb: { OldImage: { entity: { S: [{ 'anything-but': ignored }] } } } },
     ]);
   });
 
@@ -21,6 +23,9 @@ describe('the stream router’s event filter', () => {
     expect(passes({ NewImage: image(entry) })).toBe(false);
     expect(passes({ NewImage: image({ ...entry, seq: 2 }), OldImage: image(entry) })).toBe(false);
     expect(passes({ OldImage: image(entry) })).toBe(false);
+    // A push claiming its device, a sync session opening.
+    expect(passes({ NewImage: image({ PK: 'USER#u', SK: 'DEVICE#d', entity: 'device' }), OldImage: image({ PK: 'USER#u', SK: 'DEVICE#d', entity: 'device' }) })).toBe(false);
+    expect(passes({ NewImage: image({ PK: 'USER#u', SK: 'SYNCSESSION#s', entity: 'sync-session' }) })).toBe(false);
     // Changes of user items, removals included.
     expect(passes({ NewImage: image(progress) })).toBe(true);
     expect(passes({ NewImage: image({ ...progress, progress: 6 }), OldImage: image(progress) })).toBe(true);
