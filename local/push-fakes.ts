@@ -23,6 +23,8 @@ export interface DeliveredPush {
   payload: unknown;
   /** When the fake accepted it (ISO). */
   at: string;
+  /** The APNs provider token it was sent with (iOS only): which signature a sender used. */
+  providerToken?: string;
 }
 
 /** A scripted answer for one device token: `times` answers (then normal service), or every one. */
@@ -165,7 +167,7 @@ export async function startPushFakes(options: PushFakeOptions): Promise<PushFake
         return reply(503, 'ServiceUnavailable');
     }
     const pushHeaders = Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('apns-')).map(([name, value]) => [name, String(value)]));
-    delivered.push({ platform: 'ios', token, headers: pushHeaders, payload, at: new Date().toISOString() });
+    delivered.push({ platform: 'ios', token, headers: pushHeaders, payload, at: new Date().toISOString(), providerToken: jwt });
     reply(200);
   }
 
