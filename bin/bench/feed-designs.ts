@@ -203,7 +203,7 @@ ${table(
       '**Numbering in the stream consumer (chosen)**',
       'progress write, one change per batch',
       formatUnits(apiWrite + chosenTrickle.write),
-      `API ${formatUnits(apiWrite)} + feed entry ${formatUnits(chosenTrickle.write)}; plus ${formatUnits(chosenTrickle.read)} RCU for the last-entry Query`,
+      `API ${formatUnits(apiWrite)} + feed entry ${formatUnits(chosenTrickle.write)}; plus ${formatUnits(chosenTrickle.read)} RCU for the Query of the newest entries`,
       '2',
       'API put 1 + feed entry put 1',
     ],
