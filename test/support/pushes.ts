@@ -37,10 +37,6 @@ export async function script(token: string, answer: ScriptedAnswer): Promise<voi
   await fetch(`${endpoints.push.control}/tokens/${encodeURIComponent(token)}`, { method: 'PUT', body: JSON.stringify(answer) });
 }
 
-export async function pushStats(): Promise<{ delivered: number; providerTokens: number; accessTokensIssued: number }> {
-  return (await (await fetch(`${endpoints.push.control}/stats`)).json()) as { delivered: number; providerTokens: number; accessTokensIssued: number };
-}
-
 /** The info packet a push carries, whatever its platform. */
 export function packetOfPush(push: DeliveredPush): unknown {
   if (push.platform === 'ios') return (push.payload as { packet?: unknown }).packet;
