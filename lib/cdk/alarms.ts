@@ -25,6 +25,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALARM_EMAIL_CONTEXT_KEY, alarmEmailFrom, alarmSettings } from '../alarm-settings';
+import { pascal } from './construct-ids';
 
 /** A queue whose every message is a failure (a DLQ, a failure destination), by its logical name. */
 export interface FailureQueue {
@@ -246,13 +247,6 @@ export class PlayheadAlarms extends NestedStack {
   }
 }
 
-/** `stream-router-failures` → `StreamRouterFailures`. */
-const pascal = (name: string) =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

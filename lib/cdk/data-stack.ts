@@ -9,19 +9,13 @@ import { mediaBucketName } from './media-bucket';
 import { dlqName, type QueueName, queueDefinitions } from '../queue-definitions';
 import { streamRouterSettings } from '../consumers';
 import { type KeyAttribute, tableDefinition } from '../table-definition';
+import { pascal } from './construct-ids';
 
 const attribute = (key: KeyAttribute) => ({
   name: key.name,
   type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
 });
 
-/** `stream-router-failures` → `StreamRouterFailures`: construct ids from logical names. */
-const pascal = (name: string) =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 
 /** SQS keeps a message at most 14 days: the longest anyone gets to inspect a failure. */
 const DEAD_LETTER_RETENTION = Duration.days(14);
