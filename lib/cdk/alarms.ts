@@ -110,7 +110,7 @@ export class PlayheadAlarms extends NestedStack {
       this.queueAlarms[name] = watch(
         new Alarm(this, `${pascal(name)}Messages`, {
           alarmName: `${props.namePrefix}-${name}-messages`,
-          alarmDescription: `${name}: a message is waiting; every message in this queue is a failure to look at (README, Deploying to AWS)`,
+          alarmDescription: `${name}: a message is waiting; every message in this queue is a failure to look at (docs/DEPLOY.md, Alarms)`,
           metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
           threshold: 1,
           evaluationPeriods: 1,
