@@ -1341,7 +1341,7 @@ export interface components {
             keys: components["schemas"]["ContentKey"][];
         };
         CatalogItemsBatch: {
-            /** @description In the order asked; each `item` is what the item's own GET route returns. */
+            /** @description In the order asked; each `item` is what the item's own GET route returns, and the key's prefix (`asset:`, `show:`, `episode:`) says which. */
             items: ({
                 key: string;
                 item: components["schemas"]["Asset"];
@@ -1464,8 +1464,11 @@ export interface components {
         };
         /** @description RFC 9457 problem details. The type-specific schemas below fix `type`, `title` and `status`. */
         Problem: {
-            /** @description `urn:playhead:problem:<slug>`; see `x-problem-types`. */
-            type: string;
+            /**
+             * @description `urn:playhead:problem:<slug>`; see `x-problem-types`. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "EpisodeNotFoundProblem";
             title: string;
             status: number;
             detail?: string;
@@ -1755,26 +1758,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["CatalogNotFoundProblem"];
             };
         };
-        /** @description `route-not-found`: the path matches no route. */
-        RouteNotFound: {
-            headers: {
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["RouteNotFoundProblem"];
-            };
-        };
-        /** @description `method-not-allowed`: the path exists but not with this method. */
-        MethodNotAllowed: {
-            headers: {
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["MethodNotAllowedProblem"];
-            };
-        };
         /** @description `device-limit-reached`: the user already has 10 devices. Nothing was written. */
         DeviceLimitReached: {
             headers: {
@@ -1813,16 +1796,6 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["BodyTooLargeProblem"];
-            };
-        };
-        /** @description `headers-too-large`: the request line and headers are over 16 KiB together; the connection is closed after this answer. */
-        HeadersTooLarge: {
-            headers: {
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["HeadersTooLargeProblem"];
             };
         };
         /** @description `body-too-large`: the body is over 33 KiB (33792 bytes). */
@@ -1910,24 +1883,53 @@ export interface components {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         AssetWrite: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Heat",
+                 *       "durationSeconds": 10200,
+                 *       "regions": [
+                 *         "US",
+                 *         "CA"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssetWrite"];
             };
         };
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         DeviceRegistration: {
             content: {
+                /**
+                 * @example {
+                 *       "platform": "ios",
+                 *       "token": "5f2b8c1d9e4a7f3b6c0d2e8a1b4f7c9d3e6a0b5c8d1f4e7a2b9c6d3f0e5a8b1c"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeviceRegistration"];
             };
         };
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         ProgressWrite: {
             content: {
+                /**
+                 * @example {
+                 *       "progress": 754
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProgressWrite"];
             };
         };
         /** @description At most 33 KiB (33792 bytes) of `application/json`. */
         DatasetRecordWrite: {
             content: {
+                /**
+                 * @example {
+                 *       "value": {
+                 *         "text": "buy popcorn",
+                 *         "done": false
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["DatasetRecordWrite"];
             };
         };
@@ -1960,6 +1962,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };
@@ -1987,6 +1994,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "assetId": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *       "title": "Heat",
+                     *       "durationSeconds": 10200,
+                     *       "regions": [
+                     *         "US",
+                     *         "CA"
+                     *       ],
+                     *       "createdAt": "2026-03-02T09:15:04.211Z",
+                     *       "updatedAt": "2026-03-02T09:15:04.211Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Asset"];
                 };
             };
@@ -2016,6 +2036,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "assetId": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *       "title": "Heat",
+                     *       "durationSeconds": 10200,
+                     *       "regions": [
+                     *         "US",
+                     *         "CA"
+                     *       ],
+                     *       "createdAt": "2026-03-02T09:15:04.211Z",
+                     *       "updatedAt": "2026-03-02T09:15:04.211Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Asset"];
                 };
             };
@@ -2046,6 +2079,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "assetId": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *       "title": "Heat",
+                     *       "durationSeconds": 10200,
+                     *       "regions": [
+                     *         "US",
+                     *         "CA"
+                     *       ],
+                     *       "createdAt": "2026-03-02T09:15:04.211Z",
+                     *       "updatedAt": "2026-03-20T17:40:00.502Z",
+                     *       "deletedAt": "2026-03-20T17:40:00.502Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeletedAsset"];
                 };
             };
@@ -2079,6 +2126,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *         "addedAt": "2026-03-02T20:01:37.950Z"
+                     *       },
+                     *       {
+                     *         "asset": "0b6e4d2a-5c1f-4e8b-9a3d-7f2e1c0b9a85",
+                     *         "addedAt": "2026-02-27T18:22:10.004Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["WatchlistEntry"][];
                 };
             };
@@ -2107,6 +2166,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *       "addedAt": "2026-03-02T20:01:37.950Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WatchlistEntry"];
                 };
             };
@@ -2137,6 +2202,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetRef"];
                 };
             };
@@ -2168,6 +2238,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *         "progress": 754,
+                     *         "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["ProgressEntry"][];
                 };
             };
@@ -2196,6 +2275,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *       "progress": 754,
+                     *       "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProgressEntry"];
                 };
             };
@@ -2225,6 +2311,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *       "progress": 754,
+                     *       "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProgressEntry"];
                 };
             };
@@ -2257,6 +2350,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AssetRef"];
                 };
             };
@@ -2288,6 +2386,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "dataset": "notes",
+                     *         "recordCount": 2,
+                     *         "updatedAt": "2026-03-03T08:00:12.730Z"
+                     *       },
+                     *       {
+                     *         "dataset": "settings",
+                     *         "recordCount": 1,
+                     *         "updatedAt": "2026-02-11T19:45:00.000Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["DatasetSummary"][];
                 };
             };
@@ -2322,6 +2434,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "dataset": "notes",
+                     *         "key": "shopping",
+                     *         "value": {
+                     *           "text": "buy popcorn",
+                     *           "done": false
+                     *         },
+                     *         "version": 3,
+                     *         "updatedAt": "2026-03-03T08:00:12.730Z"
+                     *       },
+                     *       {
+                     *         "dataset": "notes",
+                     *         "key": "to-watch",
+                     *         "value": {
+                     *           "text": "Heat",
+                     *           "then Ronin": null
+                     *         },
+                     *         "version": 1,
+                     *         "updatedAt": "2026-03-01T22:10:40.005Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["DatasetRecord"][];
                 };
             };
@@ -2353,6 +2489,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dataset": "notes",
+                     *       "key": "shopping",
+                     *       "value": {
+                     *         "text": "buy popcorn",
+                     *         "done": false
+                     *       },
+                     *       "version": 3,
+                     *       "updatedAt": "2026-03-03T08:00:12.730Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatasetRecord"];
                 };
             };
@@ -2392,6 +2540,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dataset": "notes",
+                     *       "key": "shopping",
+                     *       "value": {
+                     *         "text": "buy popcorn",
+                     *         "done": false
+                     *       },
+                     *       "version": 3,
+                     *       "updatedAt": "2026-03-03T08:00:12.730Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatasetRecord"];
                 };
             };
@@ -2432,6 +2592,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dataset": "notes",
+                     *       "key": "shopping"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DatasetRecordRef"];
                 };
             };
@@ -2461,6 +2627,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "title": "The Cutting Room",
+                     *       "description": "Two editors take apart one scene a week.",
+                     *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg",
+                     *       "createdAt": "2026-01-05T10:00:00.000Z",
+                     *       "updatedAt": "2026-01-05T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Show"];
                 };
             };
@@ -2485,6 +2661,13 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "The Cutting Room",
+                 *       "description": "Two editors take apart one scene a week.",
+                 *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ShowWrite"];
             };
         };
@@ -2496,6 +2679,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "title": "The Cutting Room",
+                     *       "description": "Two editors take apart one scene a week.",
+                     *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg",
+                     *       "createdAt": "2026-01-05T10:00:00.000Z",
+                     *       "updatedAt": "2026-01-05T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Show"];
                 };
             };
@@ -2526,6 +2719,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "title": "The Cutting Room",
+                     *       "description": "Two editors take apart one scene a week.",
+                     *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg",
+                     *       "createdAt": "2026-01-05T10:00:00.000Z",
+                     *       "updatedAt": "2026-04-01T12:00:00.000Z",
+                     *       "deletedAt": "2026-04-01T12:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Show"];
                 };
             };
@@ -2560,6 +2764,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "show": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *         "addedAt": "2026-03-04T07:30:19.662Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Favourite"][];
                 };
             };
@@ -2588,6 +2800,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "show": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "addedAt": "2026-03-04T07:30:19.662Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Favourite"];
                 };
             };
@@ -2618,6 +2836,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "show": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99"
+                     *     }
+                     */
                     "application/json": {
                         show: components["schemas"]["AssetIdOut"];
                     };
@@ -2655,6 +2878,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *         "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *         "title": "Episode 42: the diner scene",
+                     *         "description": "Why the most famous scene in Heat has almost no cuts.",
+                     *         "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *         "contentType": "audio/mpeg",
+                     *         "durationSeconds": 2710,
+                     *         "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *         "createdAt": "2026-03-05T16:20:44.301Z",
+                     *         "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Episode"][];
                 };
             };
@@ -2686,6 +2925,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "title": "Episode 42: the diner scene",
+                     *       "description": "Why the most famous scene in Heat has almost no cuts.",
+                     *       "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *       "contentType": "audio/mpeg",
+                     *       "durationSeconds": 2710,
+                     *       "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *       "createdAt": "2026-03-05T16:20:44.301Z",
+                     *       "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Episode"];
                 };
             };
@@ -2712,6 +2965,16 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Episode 42: the diner scene",
+                 *       "description": "Why the most famous scene in Heat has almost no cuts.",
+                 *       "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                 *       "contentType": "audio/mpeg",
+                 *       "durationSeconds": 2710,
+                 *       "publishedAt": "2026-03-06T05:00:00.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EpisodeWrite"];
             };
         };
@@ -2723,6 +2986,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "title": "Episode 42: the diner scene",
+                     *       "description": "Why the most famous scene in Heat has almost no cuts.",
+                     *       "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *       "contentType": "audio/mpeg",
+                     *       "durationSeconds": 2710,
+                     *       "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *       "createdAt": "2026-03-05T16:20:44.301Z",
+                     *       "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Episode"];
                 };
             };
@@ -2757,6 +3034,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "title": "Episode 42: the diner scene",
+                     *       "description": "Why the most famous scene in Heat has almost no cuts.",
+                     *       "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *       "contentType": "audio/mpeg",
+                     *       "durationSeconds": 2710,
+                     *       "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *       "createdAt": "2026-03-05T16:20:44.301Z",
+                     *       "updatedAt": "2026-03-09T11:02:17.448Z",
+                     *       "deletedAt": "2026-03-09T11:02:17.448Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Episode"];
                 };
             };
@@ -2779,6 +3071,11 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "perShow": 5
+                 *     }
+                 */
                 "application/json": components["schemas"]["EpisodeFetch"];
             };
         };
@@ -2790,6 +3087,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "added": [
+                     *         {
+                     *           "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *           "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *           "position": 1,
+                     *           "state": "queued",
+                     *           "addedAt": "2026-03-06T07:12:03.090Z",
+                     *           "updatedAt": "2026-03-06T07:12:03.090Z",
+                     *           "available": true,
+                     *           "episode": {
+                     *             "title": "Episode 42: the diner scene",
+                     *             "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *             "contentType": "audio/mpeg",
+                     *             "durationSeconds": 2710,
+                     *             "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *             "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["EpisodeFetchResult"];
                 };
             };
@@ -2824,6 +3144,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *         "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *         "position": 1,
+                     *         "state": "queued",
+                     *         "addedAt": "2026-03-06T07:12:03.090Z",
+                     *         "updatedAt": "2026-03-06T07:12:03.090Z",
+                     *         "available": true,
+                     *         "episode": {
+                     *           "title": "Episode 42: the diner scene",
+                     *           "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *           "contentType": "audio/mpeg",
+                     *           "durationSeconds": 2710,
+                     *           "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *           "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *         }
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["QueueEntry"][];
                 };
             };
@@ -2846,6 +3187,11 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "position": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["QueueEntryPut"];
             };
         };
@@ -2857,6 +3203,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "position": 1,
+                     *       "state": "queued",
+                     *       "addedAt": "2026-03-06T07:12:03.090Z",
+                     *       "updatedAt": "2026-03-06T07:12:03.090Z",
+                     *       "available": true,
+                     *       "episode": {
+                     *         "title": "Episode 42: the diner scene",
+                     *         "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *         "contentType": "audio/mpeg",
+                     *         "durationSeconds": 2710,
+                     *         "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *         "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueueEntry"];
                 };
             };
@@ -2887,6 +3252,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "position": 1,
+                     *       "state": "removed",
+                     *       "addedAt": "2026-03-06T07:12:03.090Z",
+                     *       "updatedAt": "2026-03-07T19:03:26.514Z",
+                     *       "available": true,
+                     *       "episode": {
+                     *         "title": "Episode 42: the diner scene",
+                     *         "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *         "contentType": "audio/mpeg",
+                     *         "durationSeconds": 2710,
+                     *         "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *         "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueueEntry"];
                 };
             };
@@ -2911,6 +3295,11 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "state": "playing"
+                 *     }
+                 */
                 "application/json": components["schemas"]["QueueEntryPatch"];
             };
         };
@@ -2922,6 +3311,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "episodeId": "9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *       "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *       "position": 1,
+                     *       "state": "playing",
+                     *       "addedAt": "2026-03-06T07:12:03.090Z",
+                     *       "updatedAt": "2026-03-06T08:30:51.377Z",
+                     *       "available": true,
+                     *       "episode": {
+                     *         "title": "Episode 42: the diner scene",
+                     *         "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *         "contentType": "audio/mpeg",
+                     *         "durationSeconds": 2710,
+                     *         "publishedAt": "2026-03-06T05:00:00.000Z",
+                     *         "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueueEntry"];
                 };
             };
@@ -2943,6 +3351,15 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "keys": [
+                 *         "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                 *         "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                 *         "episode:5e0c1a2b-3d4e-4f5a-8b6c-7d8e9f0a1b2c"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CatalogItemsBatchGet"];
             };
         };
@@ -2954,6 +3371,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "key": "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *           "item": {
+                     *             "assetId": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *             "title": "Heat",
+                     *             "durationSeconds": 10200,
+                     *             "regions": [
+                     *               "US",
+                     *               "CA"
+                     *             ],
+                     *             "createdAt": "2026-03-02T09:15:04.211Z",
+                     *             "updatedAt": "2026-03-02T09:15:04.211Z"
+                     *           }
+                     *         },
+                     *         {
+                     *           "key": "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *           "item": {
+                     *             "showId": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *             "title": "The Cutting Room",
+                     *             "description": "Two editors take apart one scene a week.",
+                     *             "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg",
+                     *             "createdAt": "2026-01-05T10:00:00.000Z",
+                     *             "updatedAt": "2026-01-05T10:00:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "notFound": [
+                     *         "episode:5e0c1a2b-3d4e-4f5a-8b6c-7d8e9f0a1b2c"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CatalogItemsBatch"];
                 };
             };
@@ -2986,6 +3437,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "catalogId": "tv-lineup-uk",
+                     *         "name": "TV line-up (UK)",
+                     *         "description": "What the UK apps show on their home screen.",
+                     *         "createdAt": "2026-02-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-02-14T16:31:08.250Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Catalog"][];
                 };
             };
@@ -3015,6 +3477,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "catalogId": "tv-lineup-uk",
+                     *       "name": "TV line-up (UK)",
+                     *       "description": "What the UK apps show on their home screen.",
+                     *       "createdAt": "2026-02-01T09:00:00.000Z",
+                     *       "updatedAt": "2026-02-14T16:31:08.250Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Catalog"];
                 };
             };
@@ -3039,6 +3510,12 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "TV line-up (UK)",
+                 *       "description": "What the UK apps show on their home screen."
+                 *     }
+                 */
                 "application/json": components["schemas"]["CatalogWrite"];
             };
         };
@@ -3050,6 +3527,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "catalogId": "tv-lineup-uk",
+                     *       "name": "TV line-up (UK)",
+                     *       "description": "What the UK apps show on their home screen.",
+                     *       "createdAt": "2026-02-01T09:00:00.000Z",
+                     *       "updatedAt": "2026-02-14T16:31:08.250Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Catalog"];
                 };
             };
@@ -3086,6 +3572,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "key": "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *         "addedAt": "2026-02-01T09:02:11.004Z",
+                     *         "updatedAt": "2026-03-02T09:15:04.211Z"
+                     *       },
+                     *       {
+                     *         "key": "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *         "addedAt": "2026-02-01T09:02:11.004Z",
+                     *         "updatedAt": "2026-01-05T10:00:00.000Z",
+                     *         "removedAt": "2026-02-20T12:00:41.870Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["CatalogMember"][];
                 };
             };
@@ -3110,6 +3611,14 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "keys": [
+                 *         "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                 *         "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CatalogKeysChange"];
             };
         };
@@ -3121,6 +3630,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "catalogId": "tv-lineup-uk",
+                     *       "added": [
+                     *         "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+                     *       ],
+                     *       "revived": [
+                     *         "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99"
+                     *       ],
+                     *       "unchanged": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["CatalogKeysAdded"];
                 };
             };
@@ -3146,6 +3667,13 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "keys": [
+                 *         "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CatalogKeysChange"];
             };
         };
@@ -3157,6 +3685,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "catalogId": "tv-lineup-uk",
+                     *       "removed": [
+                     *         "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99"
+                     *       ],
+                     *       "unchanged": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["CatalogKeysRemoved"];
                 };
             };
@@ -3182,6 +3719,15 @@ export interface operations {
         /** @description At most 1 MiB (1048576 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "keys": [
+                 *         "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                 *         "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99"
+                 *       ],
+                 *       "since": "2026-03-01T00:00:00.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CatalogDiffRequest"];
             };
         };
@@ -3193,6 +3739,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "present": [
+                     *         {
+                     *           "key": "asset:3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *           "updatedAt": "2026-03-02T09:15:04.211Z"
+                     *         }
+                     *       ],
+                     *       "missing": [
+                     *         {
+                     *           "key": "episode:9b2e7c1d-8a4f-4e3b-b6d5-1c0f2e3d4a5b",
+                     *           "updatedAt": "2026-03-05T16:20:44.301Z"
+                     *         }
+                     *       ],
+                     *       "gone": [
+                     *         {
+                     *           "key": "show:6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *           "deletedAt": "2026-03-04T12:00:41.870Z"
+                     *         }
+                     *       ],
+                     *       "unchanged": 0,
+                     *       "asOf": "2026-03-10T08:59:12.530Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CatalogDiff"];
                 };
             };
@@ -3225,6 +3795,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "seq": 41,
+                     *           "type": "watchlist",
+                     *           "key": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *           "op": "upsert",
+                     *           "value": {
+                     *             "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *             "addedAt": "2026-03-02T20:01:37.950Z"
+                     *           },
+                     *           "updatedAt": "2026-03-02T20:01:37.950Z"
+                     *         },
+                     *         {
+                     *           "seq": 43,
+                     *           "type": "progress",
+                     *           "key": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *           "op": "upsert",
+                     *           "value": {
+                     *             "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *             "progress": 754,
+                     *             "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *           },
+                     *           "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *         },
+                     *         {
+                     *           "seq": 44,
+                     *           "type": "favourite",
+                     *           "key": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *           "op": "delete",
+                     *           "updatedAt": "2026-03-03T07:45:00.317Z"
+                     *         }
+                     *       ],
+                     *       "cursor": "eyJzIjo0NH0.c2lnbmF0dXJl",
+                     *       "hasMore": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChangesPage"];
                 };
             };
@@ -3245,6 +3853,11 @@ export interface operations {
         /** @description At most 16 KiB of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "deviceId": "alice-phone"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SyncSessionOpen"];
             };
         };
@@ -3256,6 +3869,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionId": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+                     *       "deviceId": "alice-phone",
+                     *       "since": 40,
+                     *       "until": 44,
+                     *       "expiresAt": "2026-03-03T08:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SyncSession"];
                 };
             };
@@ -3278,6 +3900,31 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mutations": [
+                 *         {
+                 *           "id": "m-1",
+                 *           "type": "progress",
+                 *           "op": "upsert",
+                 *           "key": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                 *           "value": {
+                 *             "progress": 812
+                 *           }
+                 *         },
+                 *         {
+                 *           "id": "m-2",
+                 *           "type": "dataset-record",
+                 *           "op": "upsert",
+                 *           "dataset": "notes",
+                 *           "localId": "local-7",
+                 *           "value": {
+                 *             "text": "buy popcorn"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SyncPush"];
             };
         };
@@ -3289,6 +3936,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionId": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+                     *       "results": [
+                     *         {
+                     *           "id": "m-1",
+                     *           "status": "applied",
+                     *           "type": "progress",
+                     *           "key": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+                     *         },
+                     *         {
+                     *           "id": "m-2",
+                     *           "status": "applied",
+                     *           "type": "dataset-record",
+                     *           "key": "notes/4f1d2c3b-9a8e-4b7c-8d6e-1f2a3b4c5d6e",
+                     *           "localId": "local-7"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["SyncPushResults"];
                 };
             };
@@ -3324,6 +3991,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "seq": 41,
+                     *           "type": "watchlist",
+                     *           "key": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *           "op": "upsert",
+                     *           "value": {
+                     *             "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *             "addedAt": "2026-03-02T20:01:37.950Z"
+                     *           },
+                     *           "updatedAt": "2026-03-02T20:01:37.950Z"
+                     *         },
+                     *         {
+                     *           "seq": 43,
+                     *           "type": "progress",
+                     *           "key": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *           "op": "upsert",
+                     *           "value": {
+                     *             "asset": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                     *             "progress": 754,
+                     *             "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *           },
+                     *           "updatedAt": "2026-03-02T21:13:58.118Z"
+                     *         },
+                     *         {
+                     *           "seq": 44,
+                     *           "type": "favourite",
+                     *           "key": "6f1c2b7a-2d4e-4c1a-9b8e-5a3d2c1b0a99",
+                     *           "op": "delete",
+                     *           "updatedAt": "2026-03-03T07:45:00.317Z"
+                     *         }
+                     *       ],
+                     *       "cursor": "eyJzIjo0NH0.c2lnbmF0dXJl",
+                     *       "hasMore": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChangesPage"];
                 };
             };
@@ -3354,6 +4059,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "sessionId": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+                     *       "deviceId": "alice-phone",
+                     *       "position": 44
+                     *     }
+                     */
                     "application/json": components["schemas"]["SyncCompleted"];
                 };
             };
@@ -3375,6 +4087,14 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipientId": "bob",
+                 *       "contentType": "video/mp4",
+                 *       "sizeBytes": 65536,
+                 *       "durationSeconds": 12
+                 *     }
+                 */
                 "application/json": components["schemas"]["MessageSend"];
             };
         };
@@ -3386,6 +4106,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "messageId": "1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13",
+                     *       "upload": {
+                     *         "url": "https://playhead-media-123456789012-us-east-1.s3.us-east-1.amazonaws.com/messages/1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&X-Amz-Signature=3a9f",
+                     *         "method": "PUT",
+                     *         "headers": {
+                     *           "content-type": "video/mp4",
+                     *           "content-length": "65536"
+                     *         },
+                     *         "expiresAt": "2026-03-08T18:45:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageSent"];
                 };
             };
@@ -3412,6 +4146,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "toDownload": [
+                     *         {
+                     *           "messageId": "1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13",
+                     *           "senderId": "alice",
+                     *           "state": "UPLOADED",
+                     *           "contentType": "video/mp4",
+                     *           "sizeBytes": 65536,
+                     *           "durationSeconds": 12,
+                     *           "createdAt": "2026-03-08T18:30:00.000Z",
+                     *           "updatedAt": "2026-03-08T18:30:04.920Z"
+                     *         }
+                     *       ],
+                     *       "outgoing": [
+                     *         {
+                     *           "messageId": "7a3e1f0b-2c4d-4e6f-8a9b-0c1d2e3f4a5b",
+                     *           "recipientId": "carol",
+                     *           "state": "VIEWED",
+                     *           "updatedAt": "2026-03-07T21:10:33.005Z"
+                     *         }
+                     *       ],
+                     *       "asOf": "2026-03-08T18:31:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InfoPacket"];
                 };
             };
@@ -3440,6 +4199,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "messageId": "1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13",
+                     *       "status": "UPLOADED"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageUploadConfirmed"];
                 };
             };
@@ -3466,6 +4231,11 @@ export interface operations {
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "state": "VIEWED"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MessageStateChange"];
             };
         };
@@ -3477,6 +4247,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "messageId": "1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13",
+                     *       "state": "VIEWED",
+                     *       "updatedAt": "2026-03-08T19:02:40.611Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageState"];
                 };
             };
@@ -3508,6 +4285,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "messageId": "1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13",
+                     *       "url": "https://playhead-media-123456789012-us-east-1.s3.us-east-1.amazonaws.com/messages/1c9d6e2a-7b3f-4a8e-9d1c-2b4a6e8f0c13?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=7c1e",
+                     *       "expiresAt": "2026-03-08T19:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageDownload"];
                 };
             };
@@ -3541,6 +4325,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "deviceId": "bobs-iphone",
+                     *         "platform": "ios",
+                     *         "environment": "production",
+                     *         "registeredAt": "2026-03-01T10:00:00.000Z",
+                     *         "updatedAt": "2026-03-08T07:55:12.140Z",
+                     *         "expiresAt": "2026-05-07T07:55:12.140Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Device"][];
                 };
             };
@@ -3569,6 +4365,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deviceId": "bobs-iphone",
+                     *       "platform": "ios",
+                     *       "environment": "production",
+                     *       "registeredAt": "2026-03-01T10:00:00.000Z",
+                     *       "updatedAt": "2026-03-08T07:55:12.140Z",
+                     *       "expiresAt": "2026-05-07T07:55:12.140Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Device"];
                 };
             };
@@ -3599,6 +4405,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deviceId": "bobs-iphone"
+                     *     }
+                     */
                     "application/json": {
                         deviceId: string;
                     };
