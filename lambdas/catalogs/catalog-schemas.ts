@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { plainWords } from '../shared/field-messages';
 import { contentKeySchema } from '../catalog/content-keys';
 import {
   CATALOG_ID_PATTERN,
@@ -41,7 +42,7 @@ export const contentKeyListSchema = (min: number, max: number) =>
       const seen = new Map<string, SentKey>();
       let bad = 0;
       keys.forEach((raw, index) => {
-        const parsed = contentKeySchema.safeParse(raw);
+        const parsed = contentKeySchema.safeParse(raw, { error: plainWords });
         if (parsed.success) {
           if (!seen.has(parsed.data)) seen.set(parsed.data, { key: parsed.data, index });
         } else if (bad++ < MAX_REPORTED_KEY_ERRORS) {

@@ -9,6 +9,7 @@ import {
   datasetRecordFromItem,
   datasetRecordItemSchema,
 } from './dataset-item';
+import { plainWords } from '../shared/field-messages';
 import { refusal } from './dataset-rules';
 import { datasetNameSchema, datasetValueSchema, recordKeySchema } from './dataset-schemas';
 import { deleteRecord, putRecord } from './dataset-store';
@@ -67,7 +68,7 @@ export const datasetRecordApply: MutationApplier = async (context, mutation) => 
     return removed.outcome === 'version-mismatch' ? unrecorded(gone) : recorded(gone);
   }
 
-  const value = datasetValueSchema.safeParse(mutation.value);
+  const value = datasetValueSchema.safeParse(mutation.value, { error: plainWords });
   if (!value.success) throw invalid(context, 'value', value.error.issues[0]?.message ?? 'is not a valid record value');
   const applied = (record: DatasetRecord): MutationResult => ({ id: mutation.id, status: 'applied', type: DATASET_RECORD, key: publicKey, ...localId, value: record });
   const written = await putRecord(userId, address.dataset, address.key, value.data, mutation.baseVersion, context.now, origin, (record) => context.answer(applied(record)));

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { newTally, reportCapacity, withCapacityTally } from './capacity-meter';
+import { plainWords } from './field-messages';
 import { logger } from './logger';
 import { type Principal, principalOf } from './principal';
 import { type FieldError, HttpProblem, internalProblem, PROBLEM_CONTENT_TYPE, validationProblem } from './problem';
@@ -144,7 +145,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, text: string): unknown {
 }
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): z.output<S> {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: plainWords });
   if (parsed.success) return parsed.data;
   throw validationProblem(parsed.error.issues.flatMap((issue) => fieldErrors(issue, where)));
 }

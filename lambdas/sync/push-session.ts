@@ -7,6 +7,7 @@ import { answerWrite, recordAnswer, recordedAnswer, storedResults } from './muta
 import { type Answered, type LocalIds, type Mutation, type MutationContext, type MutationResult, mutationSchema } from '../shared/sync-contract';
 import { claimLocalId, findLocalId } from './local-id-store';
 import { MAX_PUSH_BODY_BYTES, pushBodySchema } from './mutations';
+import { plainWords } from '../shared/field-messages';
 import { pushFaults } from './push-faults';
 import { requireSession, sessionPathSchema } from './session-access';
 import { pushableTypeNames, pushTypeNamed } from './synced-types';
@@ -23,7 +24,7 @@ export const handler = httpRoute(
   async ({ params, body, principal, requestId }) => {
     const session = await requireSession(principal.userId, params.sessionId, Date.now());
     const { userId } = principal;
-    const parsed = body.mutations.map((raw) => mutationSchema.safeParse(raw));
+    const parsed = body.mutations.map((raw) => mutationSchema.safeParse(raw, { error: plainWords }));
     const ids = parsed.flatMap((p) => (p.success ? [p.data.id] : []));
     // Read once to skip work on a retry; the write of each answer is what makes a mutation apply once.
     const earlier = await storedResults(userId, session.deviceId, ids);

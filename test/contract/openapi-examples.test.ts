@@ -19,7 +19,9 @@ const hasExample = (media: JsonObject): boolean => media.example !== undefined |
 function examplesBesideSchemas(): Array<{ pointer: string; value: unknown }> {
   const found: Array<{ pointer: string; value: unknown }> = [];
   const visit = (node: unknown, pointer: string): void => {
-    if (Array.isArray(node)) node.forEach((child, i) => visit(child, `${pointer}/${i}`));
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) visit(child, `${pointer}/${i}`);
+    }
     if (!isObject(node)) return;
     if (isObject(node.schema)) {
       if (node.example !== undefined) found.push({ pointer: `${pointer}/schema`, value: node.example });
