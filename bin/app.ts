@@ -28,6 +28,7 @@ new PlayheadApiStack(app, 'Playhead-Api', {
   failureQueue: data.failureQueue,
   feedCursorSecret: data.feedCursorSecret,
   pushCredentialsSecret: data.pushCredentialsSecret,
+  deploymentSecret: data.deploymentSecret,
 });
 
 // cdk-nag 3 is a policy validation plugin: an unacknowledged error fails the synth.

@@ -8,6 +8,7 @@
 import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
 import { DEVICE_ENTITY, DEVICE_SET_ENTITY, PUSH_TOKEN_ENTITY } from '../lambdas/devices/device-item';
 import { FEED_ENTRY_ENTITY } from '../lambdas/sync/feed-entry';
+import { GPODDER_CREDENTIAL_ENTITY, GPODDER_CREDENTIAL_SET_ENTITY, GPODDER_LOGIN_ENTITY } from '../lambdas/gpodder/credential-item';
 import { SYNC_DEVICE_ENTITY, SYNC_SESSION_ENTITY } from '../lambdas/sync/sync-session-item';
 import type { QueueName } from './queue-definitions';
 import type { RouteDefinition } from './routes';
@@ -119,8 +120,19 @@ export const consumers = {
       reportBatchItemFailures: true,
       failureQueueName: 'stream-router-failures',
       // Bookkeeping the router never acts on: its own feed entries (written, rewritten, removed,
-      // expired), push devices and tokens (a push updates its device), sync sessions and positions.
-      ignoredEntities: [FEED_ENTRY_ENTITY, DEVICE_ENTITY, PUSH_TOKEN_ENTITY, DEVICE_SET_ENTITY, SYNC_SESSION_ENTITY, SYNC_DEVICE_ENTITY],
+      // expired), push devices and tokens (a push updates its device), sync sessions and positions,
+      // gpodder credentials (a sign-in notes its use).
+      ignoredEntities: [
+        FEED_ENTRY_ENTITY,
+        DEVICE_ENTITY,
+        PUSH_TOKEN_ENTITY,
+        DEVICE_SET_ENTITY,
+        SYNC_SESSION_ENTITY,
+        SYNC_DEVICE_ENTITY,
+        GPODDER_CREDENTIAL_ENTITY,
+        GPODDER_LOGIN_ENTITY,
+        GPODDER_CREDENTIAL_SET_ENTITY,
+      ],
     },
     // A batch of up to batchSize records, sent to SQS ten at a time.
     timeoutSeconds: 30,

@@ -81,5 +81,7 @@ export const TABLE_NAME_ENV = 'TABLE_NAME';
 export const BUCKET_NAME_ENV = 'MEDIA_BUCKET_NAME';
 /** Environment variable that carries the secret signing feed cursors (Secrets Manager in AWS). */
 export const FEED_CURSOR_SECRET_ENV = 'FEED_CURSOR_SECRET';
+/** Environment variable with the deployment secret from which per-purpose keys are derived (Secrets Manager in AWS). */
+export const DEPLOYMENT_SECRET_ENV = 'DEPLOYMENT_SECRET';
 /** Environment variable with the change feed's retention window in days (default 30). */
 export const FEED_RETENTION_DAYS_ENV = 'FEED_RETENTION_DAYS';

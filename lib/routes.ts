@@ -22,6 +22,8 @@ export interface RouteDefinition {
   sendsTo?: readonly string[];
   /** The handler signs or checks feed cursors and needs the cursor secret. */
   feedCursor?: boolean;
+  /** The handler derives keys from the deployment secret (lambdas/shared/deployment-secret.ts). */
+  deploymentSecret?: boolean;
   /**
    * Access to message videos in the media bucket: `read` signs downloads, `readwrite` also
    * inspects, tags and deletes uploads. Signing a URL grants nothing by itself; the URL works
@@ -96,6 +98,10 @@ export const routes = [
   { id: 'RegisterDevice', method: 'PUT', path: '/v1/devices/{deviceId}', entry: 'lambdas/devices/put-device.ts', auth: 'jwt', table: 'readwrite' },
   { id: 'ListDevices', method: 'GET', path: '/v1/devices', entry: 'lambdas/devices/list-devices.ts', auth: 'jwt', table: 'read' },
   { id: 'DeleteDevice', method: 'DELETE', path: '/v1/devices/{deviceId}', entry: 'lambdas/devices/delete-device.ts', auth: 'jwt', table: 'readwrite' },
+
+  { id: 'CreateGpodderCredential', method: 'POST', path: '/v1/gpodder/credentials', entry: 'lambdas/gpodder/create-credential.ts', auth: 'jwt', table: 'readwrite', deploymentSecret: true },
+  { id: 'ListGpodderCredentials', method: 'GET', path: '/v1/gpodder/credentials', entry: 'lambdas/gpodder/list-credentials.ts', auth: 'jwt', table: 'read' },
+  { id: 'RevokeGpodderCredential', method: 'DELETE', path: '/v1/gpodder/credentials/{credentialId}', entry: 'lambdas/gpodder/revoke-credential.ts', auth: 'jwt', table: 'readwrite' },
 
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },

@@ -5,14 +5,18 @@ import { readStateFile, writeStateFile } from './state-file';
 const SECRET_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /** A random secret made on first start and kept under .playhead/, as Secrets Manager keeps it in AWS. */
-export function loadOrCreateSecret(file: string): string {
+export function loadOrCreateSecret(
+  file: string,
+  /** What stops working when the secret is replaced, for the message that asks to delete a damaged one. */
+  whatBreaks = 'cursors handed out before stop verifying (a device sending one gets a 400 and must sync again without a cursor)',
+): string {
   const text = readStateFile(file);
   if (text !== undefined) {
     const secret = text.trim();
     // Written whole or not at all: a secret of another shape was edited or cut short by an older writer.
     if (!SECRET_FORMAT.test(secret)) {
       throw new Error(
-        `the feed cursor secret ${file} is damaged (not 43 base64url characters). Delete it to make a new secret at the next start; cursors handed out before stop verifying (a device sending one gets a 400 and must sync again without a cursor).`,
+        `the secret ${file} is damaged (not 43 base64url characters). Delete it to make a new secret at the next start; ${whatBreaks}.`,
       );
     }
     return secret;

@@ -11,6 +11,7 @@ export const stateFiles = (stateDir: string) => ({
   dynamodbData: path.join(stateDir, 'dynamodb'),
   signingKey: path.join(stateDir, 'jwt-signing-key.json'),
   feedCursorSecret: path.join(stateDir, 'feed-cursor-secret'),
+  deploymentSecret: path.join(stateDir, 'deployment-secret'),
   endpoints: path.join(stateDir, 'endpoints.json'),
   streamCheckpoints: path.join(stateDir, 'stream-checkpoints.json'),
   pushCredentials: path.join(stateDir, 'push-credentials.json'),

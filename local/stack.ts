@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
-import { BUCKET_NAME_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
+import { BUCKET_NAME_ENV, DEPLOYMENT_SECRET_ENV, FEED_CURSOR_SECRET_ENV, queueDefinitions, TABLE_NAME_ENV } from '../lib/queue-definitions';
 import { type ConsumerDefinition, consumers, type QueueTrigger } from '../lib/consumers';
 import { routes } from '../lib/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -118,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: messaging.address,
       [TABLE_NAME_ENV]: tableName,
       [FEED_CURSOR_SECRET_ENV]: loadOrCreateSecret(files.feedCursorSecret),
+      [DEPLOYMENT_SECRET_ENV]: loadOrCreateSecret(files.deploymentSecret, 'gpodder app passwords made before stop signing in (make new ones)'),
       [BUCKET_NAME_ENV]: bucketName,
       ...Object.fromEntries(queueDefinitions.map((q) => [q.urlEnv, queues[q.name]])),
       AWS_SESSION_TOKEN: push.sessionToken,

@@ -21,7 +21,7 @@ import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../../lambdas/shared/principal';
 import { type FailureQueue, PlayheadAlarms, type RoutedAlarm } from './alarms';
 import { PlayheadFunction } from './playhead-function';
-import { dlqName, FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueDefinition, type QueueName, queueDefinitions } from '../queue-definitions';
+import { DEPLOYMENT_SECRET_ENV, dlqName, FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueDefinition, type QueueName, queueDefinitions } from '../queue-definitions';
 import { type ConsumerDefinition, type ConsumerTrigger, consumers, streamRouterSettings } from '../consumers';
 import { type RouteDefinition, routes } from '../routes';
 import { streamFilterPatterns } from '../stream-filter';
@@ -36,6 +36,8 @@ export interface PlayheadApiStackProps extends StackProps {
   failureQueue: IQueue;
   /** Signs change-feed cursors (routes with `feedCursor`). */
   feedCursorSecret: ISecret;
+  /** The one secret per-purpose keys are derived from (routes with `deploymentSecret`). */
+  deploymentSecret: ISecret;
   /** The push sender's credentials (consumers with `pushDelivery`), read at run time. */
   pushCredentialsSecret: ISecret;
 }
@@ -133,6 +135,7 @@ export class PlayheadApiStack extends Stack {
       for (const name of route.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
       // Resolved by CloudFormation at deploy time: no Secrets Manager call on the cold start.
       if (route.feedCursor) fn.fn.addEnvironment(FEED_CURSOR_SECRET_ENV, props.feedCursorSecret.secretValue.unsafeUnwrap());
+      if (route.deploymentSecret) fn.fn.addEnvironment(DEPLOYMENT_SECRET_ENV, props.deploymentSecret.secretValue.unsafeUnwrap());
       this.functions[route.id] = fn;
 
       const [httpRoute] = this.httpApi.addRoutes({

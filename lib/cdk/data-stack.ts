@@ -36,6 +36,7 @@ export class PlayheadDataStack extends Stack {
   /** Signs change-feed cursors; kept with the data because the cursors devices hold depend on it. */
   readonly feedCursorSecret: Secret;
   /** The push sender's APNs key and FCM service account; created empty, filled by an operator (docs/PUSH.md). */
+  readonly deploymentSecret: Secret;
   readonly pushCredentialsSecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -105,6 +106,17 @@ export class PlayheadDataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the cursor key invalidates every cursor devices hold, forcing all of them into a full resync; it is rotated by hand when compromised, not on a schedule.',
+    });
+
+    this.deploymentSecret = new Secret(this, 'DeploymentSecret', {
+      description: 'Playhead: the secret per-purpose keys are derived from (gpodder credential hashes, gpodder session cookies)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.deploymentSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Every gpodder app password is stored as an HMAC under a key derived from this secret: rotating it revokes all of them at once, so it is rotated by hand when compromised, not on a schedule.',
     });
 
     // An empty JSON object: CloudFormation never writes it again, so the value an operator puts

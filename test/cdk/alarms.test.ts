@@ -23,7 +23,7 @@ const cdkContext = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'ut
 function buildApp(context: Record<string, unknown> = {}) {
   const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } });
   const data = new PlayheadDataStack(app, 'Playhead-Data');
-  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret });
+  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret, deploymentSecret: data.deploymentSecret });
   return { app, data, api };
 }
 

@@ -30,6 +30,7 @@ beforeAll(() => {
     failureQueue: data.failureQueue,
     feedCursorSecret: data.feedCursorSecret,
     pushCredentialsSecret: data.pushCredentialsSecret,
+    deploymentSecret: data.deploymentSecret,
   });
   dataTemplate = Template.fromStack(data);
   apiTemplate = Template.fromStack(api);

@@ -12,7 +12,7 @@ import { defaultStageThrottle as stageThrottle } from '../../lib/throttle';
 import { lambdaRuntimeTarget } from '../../lib/bundling';
 import { PlayheadDataStack } from '../../lib/cdk/data-stack';
 import { repoRoot } from '../../lib/cdk/playhead-function';
-import { FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
+import { DEPLOYMENT_SECRET_ENV, FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
 import { type RouteDefinition, routes } from '../../lib/routes';
 import { streamFilterPatterns } from '../../lib/stream-filter';
@@ -28,7 +28,7 @@ const cdkContext = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'ut
 function buildApp(context: Record<string, unknown> = {}) {
   const app = new App({ context: { ...cdkContext, ...context } });
   const data = new PlayheadDataStack(app, 'Playhead-Data');
-  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret });
+  const api = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret, deploymentSecret: data.deploymentSecret });
   return { app, data, api };
 }
 
@@ -417,6 +417,19 @@ describe('feed cursor secret', () => {
       if (route.feedCursor) expect(JSON.stringify(env[FEED_CURSOR_SECRET_ENV])).toContain('resolve:secretsmanager');
       else expect(env).not.toHaveProperty(FEED_CURSOR_SECRET_ENV);
     }
+  });
+});
+
+describe('deployment secret', () => {
+  it('is generated in the data stack, retained, and given only to routes that derive keys from it', () => {
+    const secrets = dataTemplate.findResources('AWS::SecretsManager::Secret');
+    const deployment = Object.entries(secrets).filter(([id]) => id.startsWith('DeploymentSecret'));
+    expect(deployment).toHaveLength(1);
+    expect(deployment[0]?.[1]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { GenerateSecretString: { PasswordLength: 48 } } });
+    const given = (routes as readonly RouteDefinition[]).filter((route) => environmentOf(route.id)[DEPLOYMENT_SECRET_ENV] !== undefined).map((route) => route.id);
+    expect(given).toEqual((routes as readonly RouteDefinition[]).filter((route) => route.deploymentSecret).map((route) => route.id));
+    expect(given).toContain('CreateGpodderCredential');
+    for (const id of given) expect(JSON.stringify(environmentOf(id)[DEPLOYMENT_SECRET_ENV])).toContain('resolve:secretsmanager');
   });
 });
 

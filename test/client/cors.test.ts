@@ -65,7 +65,7 @@ describe('CORS in the API stack', () => {
   const synth = (context: Record<string, unknown>) => {
     const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } });
     const data = new PlayheadDataStack(app, 'Playhead-Data');
-    const stack = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret });
+    const stack = new PlayheadApiStack(app, 'Playhead-Api', { table: data.table, queues: data.queues, failureQueue: data.failureQueue, feedCursorSecret: data.feedCursorSecret, pushCredentialsSecret: data.pushCredentialsSecret, deploymentSecret: data.deploymentSecret });
     return Template.fromStack(stack);
   };
 

@@ -304,7 +304,7 @@ describe('every operation documents the answers the shared HTTP layer can give',
       const schema = valueAt(`#/paths/${escapePointer(o.path)}/${o.method.toLowerCase()}/responses/200/content/application~1json/schema`);
       return isObject(schema) && schema.type === 'array';
     });
-    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListCatalogKeys', 'ListCatalogs', 'ListDatasetRecords', 'ListDatasets', 'ListDevices', 'ListEpisodes', 'ListFavourites', 'ListProgress', 'ListQueue', 'ListWatchlist']);
+    expect(lists.map((o) => o.operationId).sort()).toEqual(['ListCatalogKeys', 'ListCatalogs', 'ListDatasetRecords', 'ListDatasets', 'ListDevices', 'ListEpisodes', 'ListFavourites', 'ListGpodderCredentials', 'ListProgress', 'ListQueue', 'ListWatchlist']);
     for (const op of lists) {
       const parameters = (op.operation.parameters as JsonObject[]).map((p) => (typeof p.$ref === 'string' ? (valueAt(p.$ref) as JsonObject) : p));
       const names = parameters.map((p) => p.name);

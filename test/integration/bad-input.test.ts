@@ -32,6 +32,7 @@ const bodyExamples: Record<string, unknown> = {
   SendMessage: { recipientId: 'someone-else', contentType: 'video/mp4', sizeBytes: 1000 },
   SetMessageState: { state: 'VIEWED' },
   RegisterDevice: { platform: 'android', token: 'bad-input-token-'.repeat(3) },
+  CreateGpodderCredential: { label: 'An app' },
 };
 /** Routes that take larger bodies than DEFAULT_MAX_BODY_BYTES. */
 const maxBodyBytes: Record<string, number> = { PutDatasetRecord: MAX_RECORD_BODY_BYTES, PushSyncSession: MAX_PUSH_BODY_BYTES, DiffCatalog: MAX_DIFF_BODY_BYTES };
@@ -49,7 +50,8 @@ const fillPath = (path: string, assetId = '', sessionId = someSessionId) =>
     .replace('{key}', 'theme')
     .replace('{sessionId}', sessionId)
     .replace('{catalogId}', 'bad-input-catalog')
-    .replace('{deviceId}', 'bad-input-device');
+    .replace('{deviceId}', 'bad-input-device')
+    .replace('{credentialId}', assetId || sessionId);
 
 interface Problem {
   type: string;
@@ -70,7 +72,7 @@ describe.each(authenticated.map((r) => [`${r.method} ${r.path}`, r] as const))('
   const withId = (id: string) => fillPath(route.path, id);
 
   it('rejects an id that is not a UUID, naming the path parameter', async () => {
-    const param = ['assetId', 'showId', 'episodeId', 'messageId'].find((name) => route.path.includes(`{${name}}`));
+    const param = ['assetId', 'showId', 'episodeId', 'messageId', 'credentialId'].find((name) => route.path.includes(`{${name}}`));
     if (!param) return;
     const userId = newUserId();
     const token = await tokenFor(userId, { scopes: ['catalog:write'] });
@@ -218,6 +220,8 @@ describe.each(Object.keys(bodyExamples).map((id) => [id, routes.find((r) => r.id
       ['a zero duration', send({ durationSeconds: 0 }), 400, 'body.durationSeconds'],
       ['a duration over the limit', send({ durationSeconds: MAX_MESSAGE_SECONDS + 0.5 }), 400, 'body.durationSeconds'],
     );
+  } else if (route.id === 'CreateGpodderCredential') {
+    cases.push(['a number where a label belongs', { body: { label: 42 } }, 400, 'body.label'], ['a blank label', { body: { label: '  ' } }, 400, 'body.label']);
   } else if (route.id === 'SetMessageState') {
     cases.push(
       ['the state only the server sets', { body: { state: 'UPLOADED' } }, 400, 'body.state'],

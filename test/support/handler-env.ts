@@ -1,4 +1,7 @@
-import { queueDefinitions } from '../../lib/queue-definitions';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { DEPLOYMENT_SECRET_ENV, queueDefinitions } from '../../lib/queue-definitions';
+import { stateFiles } from '../../local/paths';
 import { endpoints } from './api';
 
 /**
@@ -14,5 +17,7 @@ export function pointHandlersAtLocalStack(): void {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     ...Object.fromEntries(queueDefinitions.map((q) => [q.urlEnv, endpoints.queues[q.name]])),
+    // The stack's own, so keys derived here (credential hashes, cookie MACs) match the routes'.
+    [DEPLOYMENT_SECRET_ENV]: readFileSync(stateFiles(inject('stateDir')).deploymentSecret, 'utf8').trim(),
   });
 }

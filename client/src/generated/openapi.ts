@@ -976,6 +976,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/gpodder/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's gpodder credentials
+         * @description The caller's credentials (at most 20), by id. Passwords and their hashes are never returned.
+         */
+        get: operations["ListGpodderCredentials"];
+        put?: never;
+        /**
+         * Make a username and password for a gpodder app
+         * @description A new credential for one app installation: a username (`ph-` and ten characters of
+         *     `a-z 2-9` without `l` and `o`) and a password (24 base64url characters, 144 random bits).
+         *     The password is in this answer only; Playhead keeps an HMAC-SHA-256 of it under a key
+         *     derived from the deployment secret, so a lost password is replaced by a new credential.
+         *     At most 20 credentials a user (409 `gpodder-credential-limit-reached`).
+         */
+        post: operations["CreateGpodderCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gpodder/credentials/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The credential's id (a UUID, any letter case), as its creation and the list return it. */
+                credentialId: components["parameters"]["CredentialId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a gpodder credential
+         * @description From this answer on, the credential's username signs in nobody and the sessions made
+         *     with it end. The caller's own credentials only: another user's id is answered like an
+         *     unknown one (404).
+         */
+        delete: operations["RevokeGpodderCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1498,6 +1551,36 @@ export interface components {
         RouteNotFoundProblem: components["schemas"]["Problem"];
         MethodNotAllowedProblem: components["schemas"]["Problem"];
         DeviceLimitReachedProblem: components["schemas"]["Problem"];
+        GpodderCredentialLimitReachedProblem: components["schemas"]["Problem"];
+        GpodderCredentialNotFoundProblem: components["schemas"]["Problem"];
+        GpodderCredentialCreate: {
+            /** @description What the user calls the app installation; trimmed, no control characters. */
+            label: string;
+        };
+        GpodderCredential: {
+            /** Format: uuid */
+            id: string;
+            /** @description What the app's sign-in asks for as the user name. */
+            username: string;
+            label: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The latest sign-in with it, to the hour (absent until the first).
+             */
+            lastUsedAt?: string;
+        };
+        GpodderCredentialCreated: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            /** @description Shown in this answer only. */
+            password: string;
+            label: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /**
          * @description `ios`: the APNs device token in hex, 64-200 characters (an even number), any letter
          *     case. `android`: the FCM registration token, 32-1024 characters of
@@ -1768,6 +1851,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["DeviceLimitReachedProblem"];
             };
         };
+        /** @description `gpodder-credential-limit-reached`: the user already has 20 gpodder credentials. Nothing was written. */
+        GpodderCredentialLimitReached: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["GpodderCredentialLimitReachedProblem"];
+            };
+        };
+        /** @description `gpodder-credential-not-found`: the caller has no credential with this id. */
+        GpodderCredentialNotFound: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["GpodderCredentialNotFoundProblem"];
+            };
+        };
         /** @description `dataset-limit-reached`: a new record would be the dataset's 1025th, or a new dataset the user's 21st. Nothing was written. */
         DatasetLimitReached: {
             headers: {
@@ -1868,6 +1971,8 @@ export interface components {
         EpisodeId: string;
         /** @description The app's own id for the device, the same one its sync sessions use. */
         DeviceId: string;
+        /** @description The credential's id (a UUID, any letter case), as its creation and the list return it. */
+        CredentialId: string;
         /** @description The id `POST /v1/sync/sessions` returned. */
         SessionId: string;
         /** @description The message's UUID, as `POST /v1/messages` returned it, in any letter case. */
@@ -1880,6 +1985,17 @@ export interface components {
         Cursor: string;
     };
     requestBodies: {
+        /** @description At most 16 KiB (16384 bytes) of `application/json`. */
+        GpodderCredentialCreate: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "AntennaPod on my phone"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GpodderCredentialCreate"];
+            };
+        };
         /** @description At most 16 KiB (16384 bytes) of `application/json`. */
         AssetWrite: {
             content: {
@@ -4417,6 +4533,122 @@ export interface operations {
             };
             400: components["responses"]["BadRequestWithBody"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    ListGpodderCredentials: {
+        parameters: {
+            query?: {
+                /** @description Largest number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; taken unchanged from the previous page's `Link` header. A cursor from another list, or one this API did not issue, is a 400. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of credentials. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["NextLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *         "username": "ph-k7m2q9x4tz",
+                     *         "label": "AntennaPod on my phone",
+                     *         "createdAt": "2026-01-15T09:30:00.000Z",
+                     *         "lastUsedAt": "2026-01-16T07:02:11.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["GpodderCredential"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    CreateGpodderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["GpodderCredentialCreate"];
+        responses: {
+            /** @description The credential with its password, shown this once. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "username": "ph-k7m2q9x4tz",
+                     *       "password": "Qm9yVGhpc0lzTm90QVJlYWxQ",
+                     *       "label": "AntennaPod on my phone",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GpodderCredentialCreated"];
+                };
+            };
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["GpodderCredentialLimitReached"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    RevokeGpodderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The credential's id (a UUID, any letter case), as its creation and the list return it. */
+                credentialId: components["parameters"]["CredentialId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential revoked. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+                     *       "username": "ph-k7m2q9x4tz",
+                     *       "label": "AntennaPod on my phone",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GpodderCredential"];
+                };
+            };
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["GpodderCredentialNotFound"];
             413: components["responses"]["BodyTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
