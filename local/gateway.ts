@@ -12,6 +12,7 @@ import { problemResponse } from '../lambdas/shared/http';
 import { nowInSeconds, tokenTimesProblem } from '../lambdas/shared/principal';
 import { repoRoot } from './paths';
 import { cdkCorsOrigins, corsFor, demoPages } from './cors-and-demo';
+import { lambdaContextFor } from './lambda-context';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -134,7 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       return;
     }
     const event = toEvent(req, url, hit.route, hit.params, body, requestId, authorizer);
-    send(res, await hit.handler(event, lambdaContext(hit.route, requestId)));
+    send(res, await hit.handler(event, lambdaContextFor(hit.route.id, requestId)));
   }
 
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
@@ -272,21 +273,4 @@ function toEvent(
       ...(authorizer ? { authorizer } : {}),
     },
   } as APIGatewayProxyEventV2;
-}
-
-function lambdaContext(route: RouteDefinition, requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `playhead-local-${route.id}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:playhead-local-${route.id}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/playhead-local-${route.id}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

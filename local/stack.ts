@@ -10,6 +10,7 @@ import { type ConsumerDefinition, consumers, type QueueTrigger } from '../lib/co
 import { routes } from '../lib/routes';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { freePort } from './free-port';
+import { withLambdaContext } from './lambda-context';
 import { startGateway } from './gateway';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey } from './local-auth';
 import { repoRoot, stateFiles } from './paths';
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     for (const consumer of Object.values(consumers) as readonly ConsumerDefinition[]) {
       const { handler } = (await import(pathToFileURL(path.join(repoRoot, consumer.entry)).href)) as { handler: unknown };
-      const runner = runnerFor(consumer, handler);
+      const runner = runnerFor(consumer, withLambdaContext(consumer.id, handler));
       runner.start();
       stops.push(() => runner.stop());
     }

@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { newTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { nowIso } from '../shared/clock';
+import { invocation } from '../shared/invocation';
 import { logger } from '../shared/logger';
 import { deleteObject } from './message-media';
 import { confirmUpload, messageIdOfObjectKey } from './message-rules';
@@ -16,13 +17,13 @@ interface ObjectCreatedDetail {
  * An object under the messages prefix that belongs to no message is deleted. A thrown error
  * makes EventBridge retry; confirmation is idempotent.
  */
-export async function handler(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {
+export const handler = invocation(async (event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> => {
   const tally = newTally();
   await withCapacityTally(tally, () => confirm(event));
   const line = { objectKey: event.detail.object.key, dynamoReadUnits: tally.readUnits, dynamoWriteUnits: tally.writeUnits, dynamoRequests: tally.requests };
   logger.info('upload event', line);
   reportCapacity('upload event', tally, line);
-}
+});
 
 async function confirm(event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>): Promise<void> {
   const objectKey = event.detail.object.key;

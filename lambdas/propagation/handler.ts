@@ -10,6 +10,7 @@ import { nowIso } from '../shared/clock';
 import { mapConcurrently } from '../shared/concurrency';
 import { requireEnv } from '../shared/config';
 import { documentClient, tableName } from '../shared/dynamo';
+import { invocation } from '../shared/invocation';
 import { logger } from '../shared/logger';
 import { sqsClient } from '../shared/sqs';
 import { holderRefreshes } from './holder-refresh';
@@ -30,7 +31,7 @@ const CONCURRENCY = 25;
  * so a message delivered again, or a page worked twice, changes nothing the second time;
  * a message that fails is reported and SQS delivers it again (then to the DLQ).
  */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export const handler = invocation(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const tally = newTally();
   const failures: { itemIdentifier: string }[] = [];
   await withCapacityTally(tally, async () => {
@@ -47,7 +48,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   logger.info('propagation batch', line);
   reportCapacity('propagation batch', tally, line);
   return { batchItemFailures: failures };
-}
+});
 
 async function work(record: SQSRecord): Promise<void> {
   const parsed = propagationJobSchema.safeParse(JSON.parse(record.body));

@@ -5,7 +5,9 @@ import { hintFlushSchema } from '../events/hint-flushes';
 import { messageNotificationSchema } from '../events/message-notification-schema';
 import { newTally as newCapacityTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { mapConcurrently } from '../shared/concurrency';
+import { invocation } from '../shared/invocation';
 import { logger } from '../shared/logger';
+import { countPushesSent, countPushTokensPruned } from '../shared/metrics';
 import { pushPacket } from './packet-pushes';
 import { newTally, type Tally } from './push-delivery';
 import { type PushCredentials, pushCredentials } from './push-credentials';
@@ -22,7 +24,7 @@ const CONCURRENCY = 5;
  * SQS (then its DLQ); what was already sent is not sent twice, because every push is claimed
  * on its device first.
  */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export const handler = invocation(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const started = performance.now();
   const capacity = newCapacityTally();
   const tally = newTally();
@@ -50,8 +52,10 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const line = { messages: event.Records.length, failed: failures.length, ...tally, durationMs: Math.round(performance.now() - started), dynamoReadUnits: capacity.readUnits, dynamoWriteUnits: capacity.writeUnits };
   logger.info('push batch', line);
   reportCapacity('push batch', capacity, line);
+  countPushesSent(tally.sent);
+  countPushTokensPruned(tally.gone);
   return { batchItemFailures: failures };
-}
+});
 
 /** True when the message must come again. */
 async function work(record: SQSRecord, credentials: PushCredentials, now: Date, tally: Tally): Promise<boolean> {

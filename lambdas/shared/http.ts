@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import * as z from 'zod';
 import { newTally, reportCapacity, withCapacityTally } from './capacity-meter';
 import { plainWords } from './field-messages';
+import { invocation } from './invocation';
 import { logger } from './logger';
 import { type Principal, principalOf } from './principal';
 import { type FieldError, HttpProblem, internalProblem, PROBLEM_CONTENT_TYPE, validationProblem } from './problem';
@@ -43,14 +44,15 @@ const ANONYMOUS: Principal = { userId: '', scopes: new Set(), country: undefined
 /**
  * Wraps a route's domain call: validates path, query and body before the domain runs (so it
  * only ever sees typed input), renders every failure as problem+json, and logs one
- * structured line per request with its status, latency and DynamoDB request units.
+ * structured line per request with its status, latency and DynamoDB request units (with the
+ * Lambda context and the metrics flush of `invocation`).
  */
 export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.ZodType = typeof noFields, B extends z.ZodType = z.ZodUndefined>(
   spec: RouteSpec<P, Q, B>,
   fn: (input: RouteInput<P, Q, B>) => Promise<Reply>,
 ): HttpHandler {
   const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return async (event) => {
+  return invocation(async (event: APIGatewayProxyEventV2) => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId ?? 'unknown';
     const tally = newTally();
@@ -81,7 +83,7 @@ export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.Zod
     logger.info('request', line);
     reportCapacity('request', tally, line);
     return result;
-  };
+  });
 }
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {

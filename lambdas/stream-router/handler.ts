@@ -9,7 +9,9 @@ import { infoPacketFor } from '../messages/info-packet';
 import { type CapacityTally, newTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
 import { mapConcurrently } from '../shared/concurrency';
 import { requireEnv } from '../shared/config';
+import { invocation } from '../shared/invocation';
 import { logger } from '../shared/logger';
+import { countFeedEntriesWritten } from '../shared/metrics';
 import { isPermanentError } from '../shared/permanent-errors';
 import { appendChangesToFeed } from '../sync/feed-writer';
 import { type Outgoing, sendAll } from './outbox';
@@ -48,10 +50,10 @@ interface Refusal {
  * retries from there, the feed recognises changes it already numbered, and the stable
  * `eventId` lets analytics consumers drop the few events that are sent again.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+export const handler = invocation(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const tally = newTally();
   return withCapacityTally(tally, () => route(event, tally));
-}
+});
 
 async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<DynamoDBBatchResponse> {
   const started = performance.now();
@@ -60,6 +62,7 @@ async function route(event: DynamoDBStreamEvent, tally: CapacityTally): Promise<
   const changes = records.map((record, changeIndex) => readChange(record, changeIndex, refusals));
 
   const feed = await appendChangesToFeed(changes);
+  countFeedEntriesWritten(feed.written.length);
   const feedMs = performance.now() - started;
   refusals.push(...feed.refused.map(({ changeIndex, error }) => ({ changeIndex, stage: 'feed' as const, reason: describe(error) })));
   let firstFailure = feed.firstFailure;

@@ -2,6 +2,7 @@ import { AlongsideRefused } from '../shared/atomic-writes';
 import { nowIso } from '../shared/clock';
 import { fieldErrors, httpRoute } from '../shared/http';
 import { logger } from '../shared/logger';
+import { countSyncConflicts } from '../shared/metrics';
 import { HttpProblem, internalProblem } from '../shared/problem';
 import { answerWrite, recordAnswer, recordedAnswer, storedResults } from './mutation-results';
 import { type Answered, type LocalIds, type Mutation, type MutationContext, type MutationResult, mutationSchema } from '../shared/sync-contract';
@@ -29,6 +30,8 @@ export const handler = httpRoute(
     // Read once to skip work on a retry; the write of each answer is what makes a mutation apply once.
     const earlier = await storedResults(userId, session.deviceId, ids);
     const results: MutationResult[] = [];
+    // Answers given now; one sent again for a retried mutation was counted when first given.
+    let conflicts = 0;
     for (const [index, attempt] of parsed.entries()) {
       const field = `body.mutations.${index}`;
       if (!attempt.success) {
@@ -56,7 +59,9 @@ export const handler = httpRoute(
       const final = recorded || internal ? result : await recordAnswer(userId, session.deviceId, mutation.id, result, nowMs);
       earlier.set(mutation.id, final);
       results.push(final);
+      if (final.status === 'conflict') conflicts++;
     }
+    countSyncConflicts(conflicts);
     return { body: { sessionId: session.sessionId, results } };
   },
 );
