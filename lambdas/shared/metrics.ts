@@ -44,11 +44,12 @@ export const countPushesSent = (n: number): void => count('PushesSent', n);
 export const countPushTokensPruned = (n: number): void => count('PushTokensPruned', n);
 
 /**
- * One catalog read by key through a cache: served from it (`hit`), read from DynamoDB and kept
- * (`miss`), or read from DynamoDB because the cache failed or was too slow (`fallback`).
+ * Catalog reads by key through a cache (`n` of them, one by default): served from it (`hit`),
+ * read from DynamoDB and kept (`miss`), or read from DynamoDB because the cache failed or was
+ * too slow (`fallback`).
  */
-export function countCatalogRead(outcome: 'hit' | 'miss' | 'fallback'): void {
-  count(outcome === 'hit' ? 'CatalogCacheHits' : outcome === 'miss' ? 'CatalogCacheMisses' : 'CatalogCacheFallbacks', 1);
+export function countCatalogRead(outcome: 'hit' | 'miss' | 'fallback', n = 1): void {
+  count(outcome === 'hit' ? 'CatalogCacheHits' : outcome === 'miss' ? 'CatalogCacheMisses' : 'CatalogCacheFallbacks', n);
 }
 
 /** The EMF document for one invocation's counts. */

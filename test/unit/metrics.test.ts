@@ -41,13 +41,14 @@ describe('metrics', () => {
         countFeedEntriesWritten(2);
         countFeedEntriesWritten(3);
         countCatalogRead('hit');
-        countCatalogRead('hit');
+        countCatalogRead('hit', 3);
+        countCatalogRead('miss', 0);
         countCatalogRead('fallback');
       }),
     );
     expect(lines).toHaveLength(1);
     const line = lines[0] ?? {};
-    expect(line).toMatchObject({ service: 'playhead', FeedEntriesWritten: 5, CatalogCacheHits: 2, CatalogCacheFallbacks: 1 });
+    expect(line).toMatchObject({ service: 'playhead', FeedEntriesWritten: 5, CatalogCacheHits: 4, CatalogCacheFallbacks: 1 });
     expect(line).not.toHaveProperty('CatalogCacheMisses');
     const directive = (line._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics;
     expect(directive).toEqual([
