@@ -9,6 +9,7 @@ import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
 import { DEVICE_ENTITY, DEVICE_SET_ENTITY, PUSH_TOKEN_ENTITY } from '../lambdas/devices/device-item';
 import { FEED_ENTRY_ENTITY } from '../lambdas/sync/feed-entry';
 import { GPODDER_CREDENTIAL_ENTITY, GPODDER_CREDENTIAL_SET_ENTITY, GPODDER_LOGIN_ENTITY } from '../lambdas/gpodder/credential-item';
+import { GPODDER_DEVICE_ENTITY, GPODDER_EPISODE_ENTITY, GPODDER_READ_MARK_ENTITY, GPODDER_SUBSCRIPTION_ENTITY } from '../lambdas/gpodder/gpodder-entities';
 import { SYNC_DEVICE_ENTITY, SYNC_SESSION_ENTITY } from '../lambdas/sync/sync-session-item';
 import type { QueueName } from './queue-definitions';
 import type { RouteDefinition } from './routes';
@@ -132,6 +133,11 @@ export const consumers = {
         GPODDER_CREDENTIAL_ENTITY,
         GPODDER_LOGIN_ENTITY,
         GPODDER_CREDENTIAL_SET_ENTITY,
+        // The gpodder surface's own state: its devices, subscriptions, episode actions and read marks.
+        GPODDER_DEVICE_ENTITY,
+        GPODDER_SUBSCRIPTION_ENTITY,
+        GPODDER_EPISODE_ENTITY,
+        GPODDER_READ_MARK_ENTITY,
       ],
     },
     // A batch of up to batchSize records, sent to SQS ten at a time.

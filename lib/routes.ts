@@ -14,8 +14,13 @@ export interface RouteDefinition {
   path: string;
   /** Handler module (exports `handler`), relative to the repository root. */
   entry: string;
-  /** `jwt`: the JWT authorizer must accept the bearer token before the handler runs. */
-  auth: 'none' | 'jwt';
+  /**
+   * `jwt`: the JWT authorizer must accept the bearer token before the handler runs. `gpodder`:
+   * no authorizer; the handler signs the caller in with HTTP Basic or its session cookie
+   * (lambdas/gpodder/gpodder-auth.ts), since no authorizer can answer with the Basic challenge
+   * gpodder clients wait for, nor set the cookie.
+   */
+  auth: 'none' | 'jwt' | 'gpodder';
   /** The least table access the handler needs. */
   table: 'none' | 'read' | 'readwrite';
   /** Queues the handler sends to (by logical name). */
@@ -102,6 +107,21 @@ export const routes = [
   { id: 'CreateGpodderCredential', method: 'POST', path: '/v1/gpodder/credentials', entry: 'lambdas/gpodder/create-credential.ts', auth: 'jwt', table: 'readwrite', deploymentSecret: true },
   { id: 'ListGpodderCredentials', method: 'GET', path: '/v1/gpodder/credentials', entry: 'lambdas/gpodder/list-credentials.ts', auth: 'jwt', table: 'read' },
   { id: 'RevokeGpodderCredential', method: 'DELETE', path: '/v1/gpodder/credentials/{credentialId}', entry: 'lambdas/gpodder/revoke-credential.ts', auth: 'jwt', table: 'readwrite' },
+
+  // The gpodder.net API v2 as podcast apps call it, under the base URL /gpodder (docs/GPODDER.md).
+  { id: 'GpodderLogin', method: 'POST', path: '/gpodder/api/2/auth/{username}/login.json', entry: 'lambdas/gpodder/login.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderLogout', method: 'POST', path: '/gpodder/api/2/auth/{username}/logout.json', entry: 'lambdas/gpodder/logout.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderListDevices', method: 'GET', path: '/gpodder/api/2/devices/{userFile}', entry: 'lambdas/gpodder/list-devices.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderUpdateDevice', method: 'POST', path: '/gpodder/api/2/devices/{username}/{deviceFile}', entry: 'lambdas/gpodder/update-device.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderGetSubscriptionChanges', method: 'GET', path: '/gpodder/api/2/subscriptions/{username}/{deviceFile}', entry: 'lambdas/gpodder/get-subscription-changes.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderUploadSubscriptionChanges', method: 'POST', path: '/gpodder/api/2/subscriptions/{username}/{deviceFile}', entry: 'lambdas/gpodder/upload-subscription-changes.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderGetDeviceSubscriptions', method: 'GET', path: '/gpodder/subscriptions/{username}/{deviceFile}', entry: 'lambdas/gpodder/get-device-subscriptions.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderPutDeviceSubscriptions', method: 'PUT', path: '/gpodder/subscriptions/{username}/{deviceFile}', entry: 'lambdas/gpodder/put-device-subscriptions.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderGetUserSubscriptions', method: 'GET', path: '/gpodder/subscriptions/{userFile}', entry: 'lambdas/gpodder/get-user-subscriptions.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderGetEpisodeActions', method: 'GET', path: '/gpodder/api/2/episodes/{userFile}', entry: 'lambdas/gpodder/get-episode-actions.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderUploadEpisodeActions', method: 'POST', path: '/gpodder/api/2/episodes/{userFile}', entry: 'lambdas/gpodder/upload-episode-actions.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderGetSyncDevices', method: 'GET', path: '/gpodder/api/2/sync-devices/{userFile}', entry: 'lambdas/gpodder/get-sync-devices.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
+  { id: 'GpodderUpdateSyncDevices', method: 'POST', path: '/gpodder/api/2/sync-devices/{userFile}', entry: 'lambdas/gpodder/update-sync-devices.ts', auth: 'gpodder', table: 'readwrite', deploymentSecret: true },
 
   { id: 'GetChanges', method: 'GET', path: '/v1/changes', entry: 'lambdas/sync/get-changes.ts', auth: 'jwt', table: 'read', feedCursor: true },
   { id: 'OpenSyncSession', method: 'POST', path: '/v1/sync/sessions', entry: 'lambdas/sync/open-session.ts', auth: 'jwt', table: 'readwrite' },

@@ -195,7 +195,9 @@ function refuseUnparsed(error: NodeJS.ErrnoException, socket: Duplex): void {
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   if (res.headersSent) return;
   const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'content-length': String(body.length) });
+  // As API Gateway does with payload 2.0: each of `cookies` becomes its own Set-Cookie header.
+  const cookies = result.cookies && result.cookies.length > 0 ? { 'set-cookie': result.cookies } : {};
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...cookies, 'content-length': String(body.length) });
   res.end(body);
 }
 
@@ -249,8 +251,12 @@ function toEvent(
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
+  // As payload 2.0 does: the Cookie header's pairs move to `cookies` (the gpodder session rides on them).
+  const cookies = (headers.cookie ?? '').split(/[;,]/).map((pair) => pair.trim()).filter(Boolean);
+  delete headers.cookie;
   return {
     version: '2.0',
+    ...(cookies.length > 0 ? { cookies } : {}),
     routeKey: `${route.method} ${route.path}`,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),

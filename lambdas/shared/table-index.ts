@@ -18,3 +18,7 @@ export interface Condition {
   names?: Record<string, string>;
   values?: Record<string, unknown>;
 }
+
+/** The table's one local secondary index (same partition, another sort key; keys only), by its names in the table definition. */
+const [localIndex] = tableDefinition.localIndexes;
+export const LOCAL_INDEX = { name: localIndex.indexName, sortKey: localIndex.sortKey.name } as const;
