@@ -57,3 +57,21 @@ describe.skipIf(!haveMygpoclient)('mygpoclient (python3-mygpoclient) against the
     expect(stepNamed(episodeSteps, 'episodes.no-regression').positions).toContain(120);
   }, 120_000);
 });
+
+describe.skipIf(!haveGpodder)("gPodder's own sync engine (gpodder.my.MygPoClient), headless", () => {
+  it('two flushes on one engine: device, subscription, a play and a download up; its play parsed back; sync still enabled', async () => {
+    const account = await gpodderAccount('engine');
+    const id = unique();
+    const feed = `https://feeds.example.org/${id}-engine.xml`;
+    const episode = `https://cdn.example.org/${id}-engine-1.mp3`;
+    const steps = run('gpodder_engine.py', [account.username, account.password, feed, episode]);
+    expect(stepNamed(steps, 'round2.still-enabled').ok).toBe(true);
+  }, 120_000);
+
+  it('a wrong password: gPodder disables sync, as it does on gpodder.net', async () => {
+    const account = await gpodderAccount('engine-wrong');
+    const result = spawnSync(PYTHON, [interop('gpodder_engine.py'), `${endpoints.api}/gpodder`, account.username, `${account.password}x`, 'https://feeds.example.org/w.xml', 'https://cdn.example.org/w.mp3'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('"step": "round1.still-enabled", "ok": false');
+  }, 120_000);
+});
