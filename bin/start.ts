@@ -13,6 +13,9 @@ if (missingJava) {
 }
 
 process.env.POWERTOOLS_SERVICE_NAME ??= 'playhead';
+// The AWS SDK's notice that its releases after January 2027 need Node 22 speaks of the SDK, not of
+// this stack: package-lock.json pins releases that run here, and the Lambdas run a newer Node.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const portOf = (name: string, fallback: number): number => {
   const raw = process.env[name];
   const port = raw === undefined || raw === '' ? fallback : Number(raw);
@@ -23,13 +26,23 @@ const portOf = (name: string, fallback: number): number => {
   return port;
 };
 
+const ports = { PORT: portOf('PORT', 3000), DYNAMODB_PORT: portOf('DYNAMODB_PORT', 8000), MESSAGING_PORT: portOf('MESSAGING_PORT', 4566) };
+// A port another program holds would fail deep inside one engine's start; name the variable instead.
+const { portTaken } = await import('../local/free-port');
+for (const [name, port] of Object.entries(ports)) {
+  if (port !== 0 && (await portTaken(port))) {
+    console.error(`Port ${port} is in use (${name}): stop what holds it, or start with another, as ${name}=${port + 1} npm start (0 picks any free port).`);
+    process.exit(1);
+  }
+}
+
 const started = performance.now();
 const { startLocalStack } = await import('../local/stack');
 const stack = await startLocalStack({
   stateDir: process.env.PLAYHEAD_STATE_DIR || defaultStateDir,
-  port: portOf('PORT', 3000),
-  dynamodbPort: portOf('DYNAMODB_PORT', 8000),
-  messagingPort: portOf('MESSAGING_PORT', 4566),
+  port: ports.PORT,
+  dynamodbPort: ports.DYNAMODB_PORT,
+  messagingPort: ports.MESSAGING_PORT,
 }).catch((error: unknown) => {
   console.error(`Playhead could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -49,7 +62,8 @@ console.error(
     `  health:     curl ${endpoints.api}/v1/health`,
     '  token:      TOKEN=$(npm run -s token -- alice --country US)',
     `  try:        curl -H "authorization: Bearer $TOKEN" ${endpoints.api}/v1/watchlist`,
-    '  analytics:  npm run -s tail -- analytics',
+    `  docs:       ${endpoints.api}/docs/   (the contract: ${endpoints.api}/openapi.yaml, /openapi.json)`,
+    '  analytics:  npm run -s tail -- analytics   (runs until Ctrl-C; npm run -s tail -- --list names the queues)',
     `  demo:       ${demoUrl}`,
     `  endpoints:  ${process.env.PLAYHEAD_STATE_DIR || defaultStateDir}/endpoints.json`,
     'Press Ctrl-C to stop.',

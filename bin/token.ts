@@ -3,22 +3,37 @@
  * prints a JWT that the local stack accepts, and nothing else.
  */
 import { parseArgs } from 'node:util';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from '../local/local-auth';
+import { DEFAULT_TOKEN_TTL, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, mintToken } from '../local/local-auth';
 import { defaultStateDir, stateFiles } from '../local/paths';
 
-const usage = 'usage: npm run -s token -- <userId> [--scope <scope>]... [--country <CC>] [--ttl <1h|15m|3600>]';
+const usage = `usage: npm run -s token -- <userId> [--scope <scope>]... [--country <CC>] [--ttl <lifetime>]
+
+Prints a JWT signed with the local stack's key (made under PLAYHEAD_STATE_DIR, default .playhead/,
+on first use), for the user <userId> (its sub claim).
+
+  --scope <scope>   a scope to grant, as catalog:write (publishers); repeat it or separate with commas
+  --country <CC>    the viewer's ISO 3166-1 alpha-2 country (claim country), for region-restricted titles
+  --ttl <lifetime>  how long the token is valid: 1h, 15m, 30s, 7d or seconds (default ${DEFAULT_TOKEN_TTL}, at most 30 days)
+  -h, --help        this text
+
+example: TOKEN=$(npm run -s token -- alice --country US)`;
+
 function commandLine() {
   try {
     return parseArgs({
       allowPositionals: true,
-      options: { scope: { type: 'string', multiple: true }, country: { type: 'string' }, ttl: { type: 'string' } },
+      options: { scope: { type: 'string', multiple: true }, country: { type: 'string' }, ttl: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
+    console.error(`${(error as Error).message}\n\n${usage}`);
     process.exit(2);
   }
 }
 const parsed = commandLine();
+if (parsed.values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
 const [userId, ...extra] = parsed.positionals;
 if (!userId || extra.length > 0) {
   console.error(usage);

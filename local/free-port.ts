@@ -12,3 +12,15 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether something already listens on this port (on loopback or on every interface). */
+export async function portTaken(port: number): Promise<boolean> {
+  const tryListen = (host: string | undefined) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+      server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
+    });
+  return (await tryListen('127.0.0.1')) || (await tryListen(undefined));
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
+import { createLocalJWKSet, errors, type JWK, jwtVerify } from 'jose';
 import { MalformedPathParameter, matchPath, type RouteDefinition } from '../lib/routes';
 import { userIdSchema } from '../lambdas/shared/ids';
 import { HttpProblem, type ProblemSlug, validationProblem } from '../lambdas/shared/problem';
@@ -12,6 +12,7 @@ import { problemResponse } from '../lambdas/shared/http';
 import { nowInSeconds, tokenTimesProblem } from '../lambdas/shared/principal';
 import { repoRoot } from './paths';
 import { cdkCorsOrigins, corsFor, demoPages } from './cors-and-demo';
+import { apiDocs } from './api-docs';
 import { lambdaContextFor } from './lambda-context';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -69,7 +70,9 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
         algorithms: ['ES256'],
         requiredClaims: ['sub', 'exp'],
       }));
-    } catch {
+    } catch (error) {
+      // Locally only: API Gateway's JWT authorizer answers every refused token alike.
+      if (error instanceof errors.JWTExpired) throw new HttpProblem('unauthorized', expiredDetail(error.payload));
       throw new HttpProblem('unauthorized', 'The bearer token is missing, expired or not valid for this API.');
     }
     // jose checks the signature and that times are numbers, not that the signed claims make sense.
@@ -83,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
   const corsOrigins = new Set(options.corsOrigins ?? cdkCorsOrigins());
   const cors = corsFor(corsOrigins);
   const demo = demoPages();
+  const docs = apiDocs();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => send(res, problemResponse(error, 'gateway')));
@@ -101,8 +105,9 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
     for (const [name, value] of Object.entries(cors.headers(req))) res.setHeader(name, value);
     if (cors.preflight(req, res)) return;
     if (await demo.serve(req, res, url.pathname)) return;
+    if (docs.serve(req, res, url.pathname)) return;
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [options.publicJwk] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify({ keys: [options.publicJwk] })}\n`);
       return;
     }
     const candidates = loaded.flatMap((l) => {
@@ -143,6 +148,15 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
   const port = typeof address === 'object' && address ? address.port : options.port;
   corsOrigins.add(`http://localhost:${port}`);
   return { server, url: `http://127.0.0.1:${port}` };
+}
+
+/** When a correctly signed token expired, and how to get another. */
+function expiredDetail(payload: { exp?: number; sub?: string }): string {
+  if (typeof payload.exp !== 'number') return 'The bearer token has expired.';
+  const ago = Math.max(0, nowInSeconds() - payload.exp);
+  const since = ago < 120 ? `${ago} s ago` : ago < 7200 ? `${Math.round(ago / 60)} min ago` : `${Math.round(ago / 3600)} h ago`;
+  const user = typeof payload.sub === 'string' && /^[\w.@-]{1,64}$/.test(payload.sub) ? payload.sub : '<userId>';
+  return `The bearer token expired at ${new Date(payload.exp * 1000).toISOString()} (${since}); make a new one with npm run -s token -- ${user}.`;
 }
 
 function routeMatch(template: string, pathname: string): { params: Record<string, string>; malformed?: string } | undefined {

@@ -56,6 +56,9 @@ async function parseSigningKey(file: string, text: string): Promise<SigningKey> 
   return { privateJwk, publicJwk };
 }
 
+/** A token's lifetime when none is asked for. */
+export const DEFAULT_TOKEN_TTL = '1h';
+
 export interface TokenRequest {
   userId: string;
   scopes?: string[];
@@ -76,7 +79,7 @@ export async function mintToken(key: SigningKey, request: TokenRequest): Promise
     .setIssuer(request.issuer ?? LOCAL_ISSUER)
     .setAudience(request.audience ?? LOCAL_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(typeof request.ttl === 'number' ? Math.floor(Date.now() / 1000) + request.ttl : (request.ttl ?? '1h'))
+    .setExpirationTime(typeof request.ttl === 'number' ? Math.floor(Date.now() / 1000) + request.ttl : (request.ttl ?? DEFAULT_TOKEN_TTL))
     .sign(await importJWK(key.privateJwk, TOKEN_ALGORITHM));
   // A token the gateway would refuse is no use to anyone: say so now rather than with a 401 later.
   if ((decodeJwt(token).exp ?? Infinity) > Math.floor(Date.now() / 1000) + MAX_TOKEN_LIFETIME_SECONDS) {

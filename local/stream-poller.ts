@@ -78,7 +78,8 @@ export class StreamPoller {
           if (!state.closed && (parent === undefined || parent.closed)) delivered += await this.pollShard(shardId, state);
         }
       } catch (error) {
-        this.options.log('stream poll failed', { error: String(error) });
+        // A poll that fails because the stack is stopping is no news.
+        if (this.running) this.options.log('stream poll failed', { error: String(error) });
       }
       if (delivered === 0) await sleep(this.options.idleDelayMs ?? 100);
     }

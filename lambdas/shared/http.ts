@@ -90,7 +90,8 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-    body: body === undefined ? '' : JSON.stringify(body),
+    // A newline ends every JSON answer, so a terminal prompt after `curl` starts on a line of its own.
+    body: body === undefined ? '' : `${JSON.stringify(body)}\n`,
   };
 }
 
@@ -111,7 +112,7 @@ export function problemResponse(error: unknown, requestId: string): APIGatewayPr
       // RFC 6750: a 401 names the scheme the client must use.
       ...(problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
     },
-    body: JSON.stringify(problem.toJSON(requestId)),
+    body: `${JSON.stringify(problem.toJSON(requestId))}\n`,
   };
 }
 
