@@ -18,8 +18,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export const METRICS_NAMESPACE = 'Playhead';
 export const METRICS_SERVICE = 'playhead';
 
-/** Each a function of its own below, so a bundle carries only the names it counts. */
-export type MetricName = 'FeedEntriesWritten' | 'SyncConflicts' | 'PushesSent' | 'PushTokensPruned' | 'CatalogCacheHits' | 'CatalogCacheMisses' | 'CatalogCacheFallbacks';
+/**
+ * Every business metric, for the dashboard (lib/cdk/alarms.ts). Handlers count through the
+ * functions below, one each, so a bundle carries only the names it counts.
+ */
+export const businessMetrics = ['FeedEntriesWritten', 'SyncConflicts', 'PushesSent', 'PushTokensPruned', 'CatalogCacheHits', 'CatalogCacheMisses', 'CatalogCacheFallbacks'] as const;
+
+export type MetricName = (typeof businessMetrics)[number];
 
 const storage = new AsyncLocalStorage<Map<MetricName, number>>();
 

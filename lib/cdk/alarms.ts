@@ -11,6 +11,7 @@ import {
   LogQueryVisualizationType,
   LogQueryWidget,
   MathExpression,
+  Metric,
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -26,6 +27,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALARM_EMAIL_CONTEXT_KEY, alarmEmailFrom, alarmSettings } from '../alarm-settings';
 import { pascal } from './construct-ids';
+import { businessMetrics, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/shared/metrics';
 
 /** A queue whose every message is a failure (a DLQ, a failure destination), by its logical name. */
 export interface FailureQueue {
@@ -224,6 +226,10 @@ export class PlayheadAlarms extends NestedStack {
         props.table.metricConsumedReadCapacityUnits({ statistic: 'Sum', period, label: 'read units' }),
         props.table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', period, label: 'write units' }),
       ], 8),
+    );
+    // The handlers' EMF lines (lambdas/shared/metrics.ts): what happened, beside what it cost.
+    this.dashboard.addWidgets(
+      graph('Business metrics (sum per period)', businessMetrics.map((metricName) => new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period, label: metricName })), 24),
     );
     // Per route: the units each request line reports (lambdas/shared/http.ts), consumers' batch lines alike.
     this.dashboard.addWidgets(

@@ -12,6 +12,7 @@ import { type ConsumerDefinition, consumers } from '../../lib/consumers';
 import { dlqName, type QueueDefinition, queueDefinitions } from '../../lib/queue-definitions';
 import { type RouteDefinition, routes } from '../../lib/routes';
 import { defaultStageThrottle } from '../../lib/throttle';
+import { businessMetrics } from '../../lambdas/shared/metrics';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 type TemplateJson = { Resources: Record<string, Resource>; Parameters?: Record<string, unknown>; Outputs?: Record<string, { Value: unknown }> };
@@ -229,6 +230,11 @@ describe('dashboard', () => {
     for (const metric of ['"5xx"', '"4xx"', '"Count"', '"Latency"', '"IteratorAge"', '"PushCredentialRefusals"', '"ConsumedReadCapacityUnits"', '"ConsumedWriteCapacityUnits"']) expect(text).toContain(metric);
     for (const [, alarm] of alarmsOn(alarmsJson, 'ApproximateNumberOfMessagesVisible')) expect(text).toContain(JSON.stringify(dimension(alarm, 'QueueName')));
     for (const [, alarm] of alarmsOn(alarmsJson, 'Errors')) expect(text).toContain(JSON.stringify(dimension(alarm, 'FunctionName')));
+  });
+
+  it('graphs every business metric in the Playhead namespace by its service dimension', () => {
+    const { text } = body();
+    for (const name of businessMetrics) expect(text).toContain(`["Playhead","${name}","service","playhead"`);
   });
 
   it('sums the request units every function logs, by route, with Logs Insights over every function log group', () => {
