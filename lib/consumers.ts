@@ -8,6 +8,7 @@
 import { MESSAGE_KEY_PREFIX } from '../lambdas/messages/message-limits';
 import { DEVICE_ENTITY, DEVICE_SET_ENTITY, PUSH_TOKEN_ENTITY } from '../lambdas/devices/device-item';
 import { FEED_ENTRY_ENTITY } from '../lambdas/sync/feed-entry';
+import { EPISODE_GUID_LOOKUP_ENTITY, EPISODE_URL_LOOKUP_ENTITY, FEED_URL_LOOKUP_ENTITY } from '../lambdas/catalog/catalog-lookups';
 import { GPODDER_CREDENTIAL_ENTITY, GPODDER_CREDENTIAL_SET_ENTITY, GPODDER_LOGIN_ENTITY } from '../lambdas/gpodder/credential-item';
 import { GPODDER_DEVICE_ENTITY, GPODDER_EPISODE_ENTITY, GPODDER_READ_MARK_ENTITY, GPODDER_SUBSCRIPTION_ENTITY } from '../lambdas/gpodder/gpodder-entities';
 import { SYNC_DEVICE_ENTITY, SYNC_SESSION_ENTITY } from '../lambdas/sync/sync-session-item';
@@ -122,7 +123,7 @@ export const consumers = {
       failureQueueName: 'stream-router-failures',
       // Bookkeeping the router never acts on: its own feed entries (written, rewritten, removed,
       // expired), push devices and tokens (a push updates its device), sync sessions and positions,
-      // gpodder credentials (a sign-in notes its use).
+      // gpodder credentials (a sign-in notes its use), the catalog's look-up items.
       ignoredEntities: [
         FEED_ENTRY_ENTITY,
         DEVICE_ENTITY,
@@ -138,6 +139,9 @@ export const consumers = {
         GPODDER_SUBSCRIPTION_ENTITY,
         GPODDER_EPISODE_ENTITY,
         GPODDER_READ_MARK_ENTITY,
+        FEED_URL_LOOKUP_ENTITY,
+        EPISODE_GUID_LOOKUP_ENTITY,
+        EPISODE_URL_LOOKUP_ENTITY,
       ],
     },
     // A batch of up to batchSize records, sent to SQS ten at a time.

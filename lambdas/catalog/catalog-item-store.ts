@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Refusal, type WriteItem, writeTogether } from '../shared/atomic-writes';
 import { documentClient, tableName } from '../shared/dynamo';
 import { INDEX, updateExpression, whenConditionHolds } from '../shared/table-access';
 
@@ -25,10 +26,36 @@ export async function getCatalogItem(kind: CatalogKind, id: string, consistent =
   return output.Item;
 }
 
+/** An update of one catalog item, as a transaction lists it. */
+export type CatalogItemUpdate = NonNullable<WriteItem['Update']>;
+
 /**
- * Creates or replaces an item: fields given are set, optional fields left out are removed, and a
- * replaced item keeps its `createdAt` and is no longer deleted.
+ * The update that creates or replaces an item: fields given are set, optional fields left out
+ * are removed, and a replaced item keeps its `createdAt` and is no longer deleted.
  */
+export function catalogItemUpdate(
+  kind: CatalogKind,
+  id: string,
+  fields: Record<string, unknown>,
+  optionalFields: readonly string[],
+  now: string,
+  condition?: ReplaceCondition,
+): CatalogItemUpdate {
+  const expression = updateExpression({
+    set: { entity: kind.entity, [kind.idAttribute]: id, updatedAt: now, ...fields },
+    remove: ['deletedAt', ...optionalFields.filter((name) => fields[name] === undefined)],
+    clauses: ['createdAt = if_not_exists(createdAt, :now)'],
+  });
+  return {
+    TableName: tableName,
+    Key: catalogKey(kind, id),
+    ...expression,
+    ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':now': now, ...condition?.values },
+    ...(condition ? { ConditionExpression: `attribute_not_exists(PK) OR (${condition.expression})` } : {}),
+  };
+}
+
+/** Creates or replaces an item (see catalogItemUpdate) and returns it as stored. */
 export async function putCatalogItem(
   kind: CatalogKind,
   id: string,
@@ -37,22 +64,16 @@ export async function putCatalogItem(
   now: string,
   condition?: ReplaceCondition,
 ): Promise<Record<string, unknown>> {
-  const expression = updateExpression({
-    set: { entity: kind.entity, [kind.idAttribute]: id, updatedAt: now, ...fields },
-    remove: ['deletedAt', ...optionalFields.filter((name) => fields[name] === undefined)],
-    clauses: ['createdAt = if_not_exists(createdAt, :now)'],
-  });
-  const output = await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: catalogKey(kind, id),
-      ...expression,
-      ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':now': now, ...condition?.values },
-      ...(condition ? { ConditionExpression: `attribute_not_exists(PK) OR (${condition.expression})` } : {}),
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
+  const output = await documentClient.send(new UpdateCommand({ ...catalogItemUpdate(kind, id, fields, optionalFields, now, condition), ReturnValues: 'ALL_NEW' }));
   return output.Attributes ?? {};
+}
+
+/**
+ * An item's update and the look-up items that go with it (a show's feed URL, an episode's
+ * guid), in one transaction: refusals as writeTogether reports them, the update's first.
+ */
+export async function writeCatalogItemWith(kind: CatalogKind, id: string, update: CatalogItemUpdate, others: readonly WriteItem[]): Promise<Refusal[] | undefined> {
+  return writeTogether([{ Update: update }, ...others]);
 }
 
 /**

@@ -14,5 +14,8 @@ export const handler = httpRoute({ params: episodePathSchema, body: episodeWrite
   requireShow(await getShow(params.showId), params.showId, 'live');
   const episode = await putEpisode(params.showId, params.episodeId, body, nowIso());
   if (episode === 'in-other-show') throw new HttpProblem('episode-in-other-show', `Episode ${params.episodeId} belongs to another show.`);
+  if ('taken' in episode) {
+    throw new HttpProblem('guid-taken', `Episode ${episode.holder} of this show already has this guid.`, { errors: [{ field: 'body.guid', message: 'is the guid of another episode of this show' }] });
+  }
   return { body: episode };
 });

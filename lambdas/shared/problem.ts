@@ -27,6 +27,8 @@ export const problemTypes = {
   'episode-in-other-show': { status: 409, title: 'The episode id belongs to another show' },
   'message-not-delivered': { status: 409, title: 'The message has not been uploaded yet' },
   'upload-missing': { status: 409, title: 'Nothing has been uploaded for this message yet' },
+  'feed-url-taken': { status: 409, title: 'Another show has this feed URL' },
+  'guid-taken': { status: 409, title: 'Another episode of this show has this guid' },
   'dataset-limit-reached': { status: 409, title: 'A dataset limit has been reached' },
   'gpodder-credential-limit-reached': { status: 409, title: 'This user has the most gpodder credentials allowed' },
   'device-limit-reached': { status: 409, title: 'This user has the most devices allowed' },

@@ -261,7 +261,10 @@ export interface paths {
         get: operations["GetShow"];
         /**
          * Create or replace a show (scope catalog:write)
-         * @description Fields left out are removed; `createdAt` is kept; a deleted show is restored.
+         * @description Fields left out are removed; `createdAt` is kept; a deleted show is restored. A
+         *     `feedUrl` belongs to one show: naming one another show has is refused with 409
+         *     `feed-url-taken` (URLs compare after normalizing, and http and https count as one).
+         *     Changing or removing it frees the old URL in the same write.
          */
         put: operations["PutShow"];
         post?: never;
@@ -366,8 +369,10 @@ export interface paths {
          * Create, replace or republish an episode (scope catalog:write)
          * @description Fields left out are removed; `createdAt` is kept; an unpublished episode is published
          *     again. The show must exist and not be deleted. Episode ids are unique across shows: an
-         *     id another show uses is refused with 409. An edit reaches every queue that holds the
-         *     episode (asynchronously, through the change feed).
+         *     id another show uses is refused with 409 `episode-in-other-show`. A `guid` is unique
+         *     within the show: one another episode of the show has is refused with 409 `guid-taken`.
+         *     An edit reaches every queue that holds the episode (asynchronously, through the change
+         *     feed).
          */
         put: operations["PutEpisode"];
         post?: never;
@@ -1029,10 +1034,277 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gpodder/api/2/auth/{username}/login.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a gpodder client in
+         * @description HTTP Basic with an app password (or a session cookie) → an empty 200 with a session
+         *     cookie `sessionid` (a year, renewed on use; `Secure` only over https). Any body and
+         *     content type is ignored. The path's username must be the signed-in one (else 400).
+         */
+        post: operations["GpodderLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/api/2/auth/{username}/logout.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a gpodder session
+         * @description An empty 200 that expires the session cookie; the app password stays good.
+         */
+        post: operations["GpodderLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/api/2/devices/{userFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the user's gpodder devices
+         * @description Every device sees the user's one subscription set, so each counts all of it.
+         */
+        get: operations["GpodderListDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/api/2/devices/{username}/{deviceFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id (letters, digits, `.`, `-`, `_`) with `.json`. */
+                deviceFile: components["parameters"]["GpodderDeviceFile"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a gpodder device or change its settings
+         * @description Only the given settings change; a type outside the five is stored as `other`. An empty 200.
+         */
+        post: operations["GpodderUpdateDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/api/2/subscriptions/{username}/{deviceFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id (letters, digits, `.`, `-`, `_`) with `.json`. */
+                deviceFile: components["parameters"]["GpodderDeviceFile"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Subscription changes since a time
+         * @description The current state of every subscription Playhead recorded a change of from a minute
+         *     before `since` on (from any of the user's devices, and Playhead's own follows of
+         *     catalog shows with a feed URL). `since` 0 or absent: the whole set. `since` is never
+         *     taken past the last `timestamp` this app password was given. A device is registered
+         *     on first use.
+         */
+        get: operations["GpodderGetSubscriptionChanges"];
+        put?: never;
+        /**
+         * Upload subscription changes
+         * @description Each URL is sanitized (trimmed; `feed:`, `itpc:` → `http:`; scheme and host lower case;
+         *     no user info, default port or fragment); every rewrite is in `update_urls`, a URL that
+         *     cannot be one as `[url, ""]`. A URL in both lists is a 400. A feed that names a catalog
+         *     show follows it (removing it unfollows); others stay the user's own. `timestamp` is
+         *     the last one this app password read, else now.
+         */
+        post: operations["GpodderUploadSubscriptionChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/subscriptions/{username}/{deviceFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id with `.json`, `.opml` or `.txt` (PUT takes `.json` or `.txt`). */
+                deviceFile: components["parameters"]["GpodderListFile"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The subscription list (simple API)
+         * @description Every device has the user's one set; `.json`, `.opml` or `.txt`.
+         */
+        get: operations["GpodderGetDeviceSubscriptions"];
+        /**
+         * Replace the subscription list (simple API)
+         * @description `.json` (an array of URLs) or `.txt` (one a line): the difference to the user's set is
+         *     applied as one upload of changes. An empty 200, the simple API's only success.
+         */
+        put: operations["GpodderPutDeviceSubscriptions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/subscriptions/{userFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`, `.opml` or `.txt`. */
+                userFile: components["parameters"]["GpodderUserListFile"];
+            };
+            cookie?: never;
+        };
+        /**
+         * All of the user's subscriptions (simple API)
+         * @description What gPodder's "download my subscriptions" imports; `.json`, `.opml` or `.txt`.
+         */
+        get: operations["GpodderGetUserSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/api/2/episodes/{userFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Episode actions since a time
+         * @description For every episode Playhead recorded a change of from a minute before `since` on (by
+         *     Playhead's clock, so a late upload still arrives): its newest play and its newest other
+         *     action. Always aggregated; `aggregated` and `device` change nothing. Finished queue
+         *     entries and playback positions recorded in Playhead arrive as plays.
+         */
+        get: operations["GpodderGetEpisodeActions"];
+        put?: never;
+        /**
+         * Upload episode actions
+         * @description Elements that cannot be used (no feed or episode URL, an unknown action) are skipped,
+         *     not refused. Times in any ISO 8601 form (no zone: UTC), or none (now); times ahead of
+         *     the server's clock count as now. Per episode the newest play wins; a play of a catalog
+         *     episode sets its queue entry `playing` at the position, or `finished` within 30 s of
+         *     the end. `download`, `delete` and `new` are kept and relayed only.
+         */
+        post: operations["GpodderUploadEpisodeActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpodder/api/2/sync-devices/{userFile}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Sync groups
+         * @description All of a user's devices are always one group (a lone device is not synchronized with anything).
+         */
+        get: operations["GpodderGetSyncDevices"];
+        put?: never;
+        /**
+         * Change sync groups
+         * @description Accepted and answered with the status, which never changes.
+         */
+        post: operations["GpodderUpdateSyncDevices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Unix seconds of the server's clock (fits 32 bits, as Kasts reads it). */
+        GpodderTimestamp: number;
+        GpodderUploadAnswer: {
+            timestamp: components["schemas"]["GpodderTimestamp"];
+            /** @description `[as sent, as stored]` for every URL that was rewritten; `""` when it is no URL. */
+            update_urls: string[][];
+        };
+        GpodderEpisodeAction: {
+            podcast: string;
+            episode: string;
+            guid?: string;
+            /** @enum {string} */
+            action: "download" | "play" | "delete" | "new";
+            /** @description UTC, no zone and no fraction (what every gpodder client parses). */
+            timestamp: string;
+            device?: string;
+            started?: number;
+            position?: number;
+            total?: number;
+        };
         /** @description An asset id as the API returns it, a lower-case UUID. */
         AssetIdOut: string;
         /**
@@ -1153,12 +1425,24 @@ export interface components {
             description?: string;
             /** @description An https URL. */
             imageUrl?: string;
+            /**
+             * @description The show's RSS feed, as podcast apps subscribe to it (http or https, at most 2048
+             *     characters), so that the gpodder API maps their subscriptions to this show. Stored
+             *     normalized: white space trimmed; `feed:`, `itpc:`, `itms:`, `pcast:` and `podcast:`
+             *     read as http (or as the http(s) URL after them); no scheme means http; scheme and
+             *     host in lower case; userinfo, fragment and a default port dropped; an empty path
+             *     becomes `/` and a lone `?` goes; non-ASCII is percent-encoded and nothing else is
+             *     changed (the query stays as sent).
+             */
+            feedUrl?: string;
         };
         Show: {
             showId: components["schemas"]["AssetIdOut"];
             title: string;
             description?: string;
             imageUrl?: string;
+            /** @description Normalized (see `ShowWrite`). */
+            feedUrl?: string;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
             deletedAt?: components["schemas"]["Timestamp"];
@@ -1169,6 +1453,8 @@ export interface components {
             description?: string;
             /** @description An https URL. */
             audioUrl: string;
+            /** @description The feed item's `<guid>`, by which podcast apps name the episode; unique within the show. Leading and trailing white space is removed; 1 to 1024 characters remain. */
+            guid?: string;
             /** @description An `audio/*` or `video/*` media type. */
             contentType: string;
             durationSeconds: number;
@@ -1184,6 +1470,7 @@ export interface components {
             title: string;
             description?: string;
             audioUrl: string;
+            guid?: string;
             contentType: string;
             durationSeconds: number;
             publishedAt: components["schemas"]["Timestamp"];
@@ -1518,10 +1805,10 @@ export interface components {
         /** @description RFC 9457 problem details. The type-specific schemas below fix `type`, `title` and `status`. */
         Problem: {
             /**
-             * @description `urn:playhead:problem:<slug>`; see `x-problem-types`. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description `urn:playhead:problem:<slug>`; see `x-problem-types`. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            type: "EpisodeNotFoundProblem";
+            type: "GuidTakenProblem";
             title: string;
             status: number;
             detail?: string;
@@ -1547,6 +1834,8 @@ export interface components {
         UploadMissingProblem: components["schemas"]["Problem"];
         UploadRejectedProblem: components["schemas"]["Problem"];
         EpisodeInOtherShowProblem: components["schemas"]["Problem"];
+        FeedUrlTakenProblem: components["schemas"]["Problem"];
+        GuidTakenProblem: components["schemas"]["Problem"];
         CatalogNotFoundProblem: components["schemas"]["Problem"];
         RouteNotFoundProblem: components["schemas"]["Problem"];
         MethodNotAllowedProblem: components["schemas"]["Problem"];
@@ -1641,6 +1930,97 @@ export interface components {
         InternalErrorProblem: components["schemas"]["Problem"];
     };
     responses: {
+        /** @description Done; the body is empty, which gpodder clients take for success. */
+        GpodderEmpty: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description `unauthorized`: no credentials, a wrong or revoked app password, or a session that signs in nobody. */
+        GpodderUnauthorized: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                /** @description The challenge gpodder clients need before they send the password. */
+                "WWW-Authenticate": "Basic realm=\"Playhead\"";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+            };
+        };
+        /** @description `route-not-found`: the path names a format this route does not serve. */
+        GpodderFormatNotFound: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["RouteNotFoundProblem"];
+            };
+        };
+        /** @description `body-too-large`: the body is over 1 MiB (1048576 bytes). */
+        GpodderBodyTooLarge: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["BodyTooLargeProblem"];
+            };
+        };
+        /** @description The subscribed feed URLs, in the format the path names. */
+        GpodderSubscriptionList: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example [
+                 *       "https://feeds.example.org/morning-edition.xml"
+                 *     ]
+                 */
+                "application/json": string[];
+                /**
+                 * @example <?xml version="1.0" encoding="utf-8"?>
+                 *     <opml version="2.0">
+                 *       <head><title>Playhead subscriptions</title></head>
+                 *       <body>
+                 *         <outline type="rss" text="https://feeds.example.org/morning-edition.xml" xmlUrl="https://feeds.example.org/morning-edition.xml"/>
+                 *       </body>
+                 *     </opml>
+                 */
+                "text/x-opml": string;
+                /** @example https://feeds.example.org/morning-edition.xml */
+                "text/plain": string;
+            };
+        };
+        /** @description The sync groups. */
+        GpodderSyncStatus: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "synchronized": [
+                 *         [
+                 *           "alices-laptop",
+                 *           "alices-phone"
+                 *         ]
+                 *       ],
+                 *       "not-synchronized": []
+                 *     }
+                 */
+                "application/json": {
+                    synchronized: string[][];
+                    "not-synchronized": string[];
+                };
+            };
+        };
         /** @description `validation-failed`: a path or query parameter is not valid or not known. */
         BadRequest: {
             headers: {
@@ -1821,14 +2201,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["UploadRejectedProblem"];
             };
         };
-        /** @description `episode-in-other-show`: another show already has an episode with this id. Nothing was written. */
-        EpisodeInOtherShow: {
+        /** @description `feed-url-taken`: another show has this feed URL. Nothing was written. */
+        FeedUrlTaken: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["EpisodeInOtherShowProblem"];
+                "application/problem+json": components["schemas"]["FeedUrlTakenProblem"];
+            };
+        };
+        /** @description `episode-in-other-show`: another show already has an episode with this id; `guid-taken`: another episode of this show has this guid. Nothing was written. */
+        EpisodeInOtherShowOrGuidTaken: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["EpisodeInOtherShowProblem"] | components["schemas"]["GuidTakenProblem"];
             };
         };
         /** @description `catalog-not-found`: no curated catalog has this id. */
@@ -1953,6 +2343,18 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The signed-in gpodder username; another is a 400. */
+        GpodderUsername: string;
+        /** @description The signed-in gpodder username with `.json`. */
+        GpodderUserFile: string;
+        /** @description The signed-in gpodder username with `.json`, `.opml` or `.txt`. */
+        GpodderUserListFile: string;
+        /** @description A device id (letters, digits, `.`, `-`, `_`) with `.json`. */
+        GpodderDeviceFile: string;
+        /** @description A device id with `.json`, `.opml` or `.txt` (PUT takes `.json` or `.txt`). */
+        GpodderListFile: string;
+        /** @description Unix seconds, a `timestamp` this API gave; 0 or absent for everything. */
+        GpodderSince: string;
         /** @description The asset's UUID, in any letter case. */
         AssetId: string;
         /** @description The dataset's name: 1 to 128 of `A-Z a-z 0-9 _ . : -`, not `.` or `..` (a URL drops those segments). */
@@ -2781,7 +3183,8 @@ export interface operations {
                  * @example {
                  *       "title": "The Cutting Room",
                  *       "description": "Two editors take apart one scene a week.",
-                 *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg"
+                 *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg",
+                 *       "feedUrl": "https://feeds.playhead.example/cutting-room.xml"
                  *     }
                  */
                 "application/json": components["schemas"]["ShowWrite"];
@@ -2801,6 +3204,7 @@ export interface operations {
                      *       "title": "The Cutting Room",
                      *       "description": "Two editors take apart one scene a week.",
                      *       "imageUrl": "https://images.playhead.example/shows/cutting-room.jpg",
+                     *       "feedUrl": "https://feeds.playhead.example/cutting-room.xml",
                      *       "createdAt": "2026-01-05T10:00:00.000Z",
                      *       "updatedAt": "2026-01-05T10:00:00.000Z"
                      *     }
@@ -2811,6 +3215,7 @@ export interface operations {
             400: components["responses"]["BadRequestWithBody"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["FeedUrlTaken"];
             413: components["responses"]["BodyTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -3086,6 +3491,7 @@ export interface operations {
                  *       "title": "Episode 42: the diner scene",
                  *       "description": "Why the most famous scene in Heat has almost no cuts.",
                  *       "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                 *       "guid": "cutting-room-042",
                  *       "contentType": "audio/mpeg",
                  *       "durationSeconds": 2710,
                  *       "publishedAt": "2026-03-06T05:00:00.000Z"
@@ -3109,6 +3515,7 @@ export interface operations {
                      *       "title": "Episode 42: the diner scene",
                      *       "description": "Why the most famous scene in Heat has almost no cuts.",
                      *       "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
+                     *       "guid": "cutting-room-042",
                      *       "contentType": "audio/mpeg",
                      *       "durationSeconds": 2710,
                      *       "publishedAt": "2026-03-06T05:00:00.000Z",
@@ -3123,7 +3530,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["ShowNotFound"];
-            409: components["responses"]["EpisodeInOtherShow"];
+            409: components["responses"]["EpisodeInOtherShowOrGuidTaken"];
             413: components["responses"]["BodyTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -4651,6 +5058,474 @@ export interface operations {
             404: components["responses"]["GpodderCredentialNotFound"];
             413: components["responses"]["BodyTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GpodderEmpty"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GpodderEmpty"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderListDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The devices. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "alices-laptop",
+                     *         "caption": "Laptop",
+                     *         "type": "laptop",
+                     *         "subscriptions": 12
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        id: string;
+                        caption: string;
+                        /** @enum {string} */
+                        type: "desktop" | "laptop" | "mobile" | "server" | "other";
+                        subscriptions: number;
+                    }[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderUpdateDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id (letters, digits, `.`, `-`, `_`) with `.json`. */
+                deviceFile: components["parameters"]["GpodderDeviceFile"];
+            };
+            cookie?: never;
+        };
+        /** @description JSON under any content type, at most 1 MiB. */
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "caption": "Laptop",
+                 *       "type": "laptop"
+                 *     }
+                 */
+                "application/json": {
+                    caption?: string;
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["GpodderEmpty"];
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderGetSubscriptionChanges: {
+        parameters: {
+            query?: {
+                /** @description Unix seconds, a `timestamp` this API gave; 0 or absent for everything. */
+                since?: components["parameters"]["GpodderSince"];
+            };
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id (letters, digits, `.`, `-`, `_`) with `.json`. */
+                deviceFile: components["parameters"]["GpodderDeviceFile"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes and the `timestamp` to send as the next `since`. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "add": [
+                     *         "https://feeds.example.org/morning-edition.xml"
+                     *       ],
+                     *       "remove": [],
+                     *       "timestamp": 1780000000
+                     *     }
+                     */
+                    "application/json": {
+                        add: string[];
+                        remove: string[];
+                        timestamp: components["schemas"]["GpodderTimestamp"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderUploadSubscriptionChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id (letters, digits, `.`, `-`, `_`) with `.json`. */
+                deviceFile: components["parameters"]["GpodderDeviceFile"];
+            };
+            cookie?: never;
+        };
+        /** @description JSON under any content type, at most 1 MiB. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "add": [
+                 *         " https://Feeds.Example.org/morning-edition.xml"
+                 *       ],
+                 *       "remove": []
+                 *     }
+                 */
+                "application/json": {
+                    add?: string[];
+                    remove?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The timestamp and every URL rewrite. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "timestamp": 1780000000,
+                     *       "update_urls": [
+                     *         [
+                     *           " https://Feeds.Example.org/morning-edition.xml",
+                     *           "https://feeds.example.org/morning-edition.xml"
+                     *         ]
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GpodderUploadAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderGetDeviceSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id with `.json`, `.opml` or `.txt` (PUT takes `.json` or `.txt`). */
+                deviceFile: components["parameters"]["GpodderListFile"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GpodderSubscriptionList"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderPutDeviceSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username; another is a 400. */
+                username: components["parameters"]["GpodderUsername"];
+                /** @description A device id with `.json`, `.opml` or `.txt` (PUT takes `.json` or `.txt`). */
+                deviceFile: components["parameters"]["GpodderListFile"];
+            };
+            cookie?: never;
+        };
+        /** @description JSON (or for `.txt`, lines) under any content type, at most 1 MiB. */
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       "https://feeds.example.org/morning-edition.xml"
+                 *     ]
+                 */
+                "application/json": string[];
+            };
+        };
+        responses: {
+            200: components["responses"]["GpodderEmpty"];
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderGetUserSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`, `.opml` or `.txt`. */
+                userFile: components["parameters"]["GpodderUserListFile"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GpodderSubscriptionList"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderGetEpisodeActions: {
+        parameters: {
+            query?: {
+                /** @description Unix seconds, a `timestamp` this API gave; 0 or absent for everything. */
+                since?: components["parameters"]["GpodderSince"];
+                /** @description Only this feed's episodes. */
+                podcast?: string;
+                /** @description Accepted; answers are always aggregated. */
+                aggregated?: string;
+                /** @description Accepted; every device shares the state. */
+                device?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The actions and the `timestamp` to send as the next `since`. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "podcast": "https://feeds.example.org/morning-edition.xml",
+                     *           "episode": "https://cdn.example.org/morning-edition/0412.mp3",
+                     *           "guid": "me-0412",
+                     *           "action": "play",
+                     *           "timestamp": "2026-04-12T07:31:02",
+                     *           "device": "alices-phone",
+                     *           "started": 0,
+                     *           "position": 1200,
+                     *           "total": 1800
+                     *         }
+                     *       ],
+                     *       "timestamp": 1780000000
+                     *     }
+                     */
+                    "application/json": {
+                        actions: components["schemas"]["GpodderEpisodeAction"][];
+                        timestamp: components["schemas"]["GpodderTimestamp"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderUploadEpisodeActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        /** @description JSON under any content type, at most 1 MiB. */
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "podcast": "https://feeds.example.org/morning-edition.xml",
+                 *         "episode": "https://cdn.example.org/morning-edition/0412.mp3",
+                 *         "action": "play",
+                 *         "timestamp": "2026-04-12T07:31:02",
+                 *         "started": 0,
+                 *         "position": 1200,
+                 *         "total": 1800
+                 *       }
+                 *     ]
+                 */
+                "application/json": Record<string, never>[];
+            };
+        };
+        responses: {
+            /** @description The timestamp and every URL rewrite. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "timestamp": 1780000000,
+                     *       "update_urls": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GpodderUploadAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderGetSyncDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["GpodderSyncStatus"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    GpodderUpdateSyncDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed-in gpodder username with `.json`. */
+                userFile: components["parameters"]["GpodderUserFile"];
+            };
+            cookie?: never;
+        };
+        /** @description JSON under any content type, at most 1 MiB. */
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "synchronize": [
+                 *         [
+                 *           "alices-laptop",
+                 *           "alices-phone"
+                 *         ]
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    synchronize?: string[][];
+                    "stop-synchronize"?: string[];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["GpodderSyncStatus"];
+            400: components["responses"]["BadRequestWithBody"];
+            401: components["responses"]["GpodderUnauthorized"];
+            404: components["responses"]["GpodderFormatNotFound"];
+            413: components["responses"]["GpodderBodyTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
