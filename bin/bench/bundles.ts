@@ -89,7 +89,17 @@ ${table(
   ['l', 'l', 'r', 'r', 'l'],
 )}
 
-Targets: ${targetKb}; ${MEDIA_BUNDLE_SIZE_TARGET_BYTES / 1024} KB for the functions that touch message videos, which carry the S3 client and presigner.`;
+Targets: ${targetKb}; ${MEDIA_BUNDLE_SIZE_TARGET_BYTES / 1024} KB for the functions that touch message videos, which carry the S3 client and presigner.
+
+${renderObservabilityShare(bundles)}`;
+}
+
+/** The files every function carries for its metrics and the logger's Lambda context. */
+const OBSERVABILITY_FILES = ['lambdas/shared/invocation.ts', 'lambdas/shared/metrics.ts'];
+
+function renderObservabilityShare(bundles: readonly BuiltBundle[]): string {
+  const shares = bundles.map((b) => OBSERVABILITY_FILES.reduce((sum, file) => sum + (b.bytesByAppFile[file] ?? 0), 0));
+  return `Every size includes the metrics and the logger's Lambda context (${OBSERVABILITY_FILES.map((f) => `\`${f}\``).join(' and ')}): ${Math.min(...shares)} to ${Math.max(...shares)} bytes a bundle, by the metrics it counts.`;
 }
 
 export function renderColdInit(coldInit: readonly ColdInit[]): string {
