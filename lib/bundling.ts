@@ -9,7 +9,7 @@
  * - The AWS SDK is bundled rather than taken from the runtime, so the deployed version is
  *   the tested one.
  */
-export const lambdaRuntimeTarget = 'node22';
+export const lambdaRuntimeTarget = 'node24';
 
 export const bundleSettings = {
   format: 'esm' as const,

@@ -19,7 +19,7 @@ import { tableDefinition } from '../table-definition';
 /** Route entries and lock file paths are relative to the repository root, wherever the CLI runs. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-const RUNTIME = Runtime.NODEJS_22_X;
+const RUNTIME = Runtime.NODEJS_24_X;
 
 // esbuild targets one Node major and Lambda runs another: the bundle could then use syntax
 // the runtime lacks (or miss what it offers), so a mismatch stops synthesis instead.

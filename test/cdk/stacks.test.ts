@@ -217,7 +217,7 @@ describe('API stack: functions', () => {
 
   it('runs every Lambda on arm64 and the Node major that lib/bundling.ts targets', () => {
     const runtime = `nodejs${lambdaRuntimeTarget.replace('node', '')}.x`;
-    expect(runtime).toBe('nodejs22.x');
+    expect(runtime).toBe('nodejs24.x');
     for (const [logicalId, fn] of ofType(apiTemplate, 'AWS::Lambda::Function')) {
       expect(fn.Properties?.Architectures, logicalId).toEqual(['arm64']);
       expect(fn.Properties?.Runtime, logicalId).toBe(runtime);
