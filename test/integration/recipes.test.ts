@@ -38,6 +38,12 @@ describe('the documents\' shell recipes run as written and print what they show'
     for (const tool of ['jq', 'curl']) expect(execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' })).toMatch(/\//);
   });
 
+  it('README.md: the quick start', async () => {
+    const recipes = recipesOf(README, /^Quick start$/);
+    expect(recipes.length).toBeGreaterThanOrEqual(1);
+    await expectRecipesToRun(recipes);
+  }, 120_000);
+
   it('docs/recipes.md: sync, podcasts, datasets, catalogs and messages', async () => {
     const recipes = recipesOf(RECIPES);
     expect(recipes.length).toBeGreaterThanOrEqual(8);
