@@ -40,6 +40,13 @@ export const queueItemSchema = z.object({
   contentUpdatedAt: z.string(),
   /** Set when the episode was unpublished; the entry stays so every device learns of it. */
   unavailableSince: z.string().optional(),
+  /**
+   * Where playback stands, in whole seconds (0 to the episode's duration), and when that was
+   * so: distinct from `position`, the entry's place in the queue. A position older than
+   * `playbackAt` never replaces it.
+   */
+  playbackSeconds: z.number().int().min(0).optional(),
+  playbackAt: z.string().optional(),
 });
 
 export type QueueItem = z.infer<typeof queueItemSchema>;
@@ -53,6 +60,8 @@ export interface QueueEntry {
   updatedAt: string;
   available: boolean;
   unavailableSince?: string;
+  playbackSeconds?: number;
+  playbackAt?: string;
   episode: z.infer<typeof episodeCopySchema> & { updatedAt: string };
 }
 
@@ -82,6 +91,8 @@ export function queueEntryFromItem(item: Record<string, unknown>): QueueEntry {
     updatedAt: parsed.updatedAt,
     available: parsed.unavailableSince === undefined,
     ...(parsed.unavailableSince === undefined ? {} : { unavailableSince: parsed.unavailableSince }),
+    ...(parsed.playbackSeconds === undefined ? {} : { playbackSeconds: parsed.playbackSeconds }),
+    ...(parsed.playbackAt === undefined ? {} : { playbackAt: parsed.playbackAt }),
     episode: { ...parsed.episode, updatedAt: parsed.contentUpdatedAt },
   };
 }

@@ -10,7 +10,7 @@ import { queueMutationValueSchema } from './queue-schemas';
  */
 export const queueApply: MutationApplier = async (context, mutation) => {
   const episodeId = uuidKeyOf(context, mutation, 'episode');
-  const change = mutation.op === 'delete' ? { state: 'removed' as const, add: false } : { ...parseQueueValue(context, mutation.value), add: true };
+  const change = mutation.op === 'delete' ? { state: 'removed' as const, add: false } : upsertOf(parseQueueValue(context, mutation.value), context.now);
   return applyWith(
     context,
     (entry: QueueEntry) => ({ id: mutation.id, status: 'applied', type: 'queue', key: episodeId, value: entry }),
@@ -20,9 +20,19 @@ export const queueApply: MutationApplier = async (context, mutation) => {
 
 function parseQueueValue(context: MutationContext, value: unknown) {
   const parsed = queueMutationValueSchema.safeParse(value ?? {});
-  if (!parsed.success) throw invalid(context, 'value', 'must be {"position"?: <number>, "state"?: "queued" | "playing" | "finished" | "removed"}');
+  if (!parsed.success) {
+    throw invalid(context, 'value', 'must be {"position"?: <number>, "state"?: "queued" | "playing" | "finished" | "removed", "playbackSeconds"?: <whole seconds, 0 to the duration>}');
+  }
   return parsed.data;
 }
+
+/** A pushed playback position counts as of the push: the server orders pushes, as it orders every other change. */
+const upsertOf = (value: ReturnType<typeof parseQueueValue>, now: string) => ({
+  position: value.position,
+  state: value.state,
+  playback: value.playbackSeconds === undefined ? undefined : { seconds: value.playbackSeconds, at: now },
+  add: true,
+});
 
 /** The episode queue in the change feed. */
 export const queueFeed: FeedType = {

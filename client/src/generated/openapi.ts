@@ -449,7 +449,8 @@ export interface paths {
          * @description Adds a published episode (again, if it was finished or removed: it is queued) or moves an
          *     entry already queued or playing. Without `position` a new entry goes to the end (the
          *     server uses the current time in milliseconds) and a present one stays where it is.
-         *     Nothing changes, and no change reaches the feed, when nothing would.
+         *     `playbackSeconds` sets where playback stands, as PATCH does. Nothing changes, and no
+         *     change reaches the feed, when nothing would.
          */
         put: operations["PutQueueEntry"];
         post?: never;
@@ -461,8 +462,14 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change an entry's state (and optionally its position)
-         * @description `finished` and `removed` entries are remembered, so no fetch adds the episode again. Making one `queued` or `playing` again needs the episode to be published.
+         * Change an entry's state, its place in the queue or where playback stands
+         * @description At least one of `state`, `position` (the entry's place in the queue) and
+         *     `playbackSeconds` (where playback stands: whole seconds, 0 to the episode's duration,
+         *     else 400 naming `body.playbackSeconds`). Without `state` the entry keeps its own. A
+         *     playback position is recorded with the server's time as `playbackAt`; a position a
+         *     podcast app reports through the gpodder API with an older time never replaces a newer
+         *     one. `finished` and `removed` entries are remembered, so no fetch adds the episode
+         *     again. Making one `queued` or `playing` again needs the episode to be published.
          */
         patch: operations["PatchQueueEntry"];
         trace?: never;
@@ -1485,11 +1492,15 @@ export interface components {
         QueueState: "queued" | "playing" | "finished" | "removed";
         QueueEntryPut: {
             position?: components["schemas"]["QueuePosition"];
+            playbackSeconds?: components["schemas"]["PlaybackSeconds"];
         };
         QueueEntryPatch: {
-            state: components["schemas"]["QueueState"];
+            state?: components["schemas"]["QueueState"];
             position?: components["schemas"]["QueuePosition"];
+            playbackSeconds?: components["schemas"]["PlaybackSeconds"];
         };
+        /** @description Where playback stands, in whole seconds from the start; at most the episode's duration. Distinct from `position`, the entry's place in the queue. */
+        PlaybackSeconds: number;
         QueueEntry: {
             episodeId: components["schemas"]["AssetIdOut"];
             showId: components["schemas"]["AssetIdOut"];
@@ -1500,6 +1511,10 @@ export interface components {
             /** @description False once the episode has been unpublished. */
             available: boolean;
             unavailableSince?: components["schemas"]["Timestamp"];
+            /** @description Where playback stands (absent until a position is recorded); episode edits keep it. */
+            playbackSeconds?: components["schemas"]["PlaybackSeconds"];
+            /** @description When playback was at `playbackSeconds`; a position reported as of an older time is ignored. */
+            playbackAt?: components["schemas"]["Timestamp"];
             /** @description The episode's metadata as of `episode.updatedAt`, kept current by the server when the episode is edited. */
             episode: {
                 title: string;
@@ -3820,7 +3835,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "state": "playing"
+                 *       "state": "playing",
+                 *       "playbackSeconds": 1312
                  *     }
                  */
                 "application/json": components["schemas"]["QueueEntryPatch"];
@@ -3843,6 +3859,8 @@ export interface operations {
                      *       "addedAt": "2026-03-06T07:12:03.090Z",
                      *       "updatedAt": "2026-03-06T08:30:51.377Z",
                      *       "available": true,
+                     *       "playbackSeconds": 1312,
+                     *       "playbackAt": "2026-03-06T08:30:51.377Z",
                      *       "episode": {
                      *         "title": "Episode 42: the diner scene",
                      *         "audioUrl": "https://media.playhead.example/cutting-room/042.mp3",
