@@ -1,3 +1,5 @@
+import { DAX_BUILD_VARIABLE } from './dax-settings';
+
 /**
  * How every Lambda is bundled, in one place: the CDK functions and the bench/bundle tests
  * build with these settings, so what is measured is what is deployed.
@@ -21,8 +23,20 @@ export const bundleSettings = {
   banner: "import{createRequire as __playheadCreateRequire}from'node:module';const require=__playheadCreateRequire(import.meta.url);",
 };
 
+/**
+ * A build variant: `dax` is the catalog reader with the DAX client, built only for the functions
+ * of `daxFunctionIds` when the stack has `-c dax=on` (lib/dax-settings.ts); every other bundle,
+ * and every bundle without that option, is `default` and carries none of it.
+ */
+export type BundleVariant = 'default' | 'dax';
+
+/** Build-time constants: the catalog reader's DAX branch is dead code, and left out, unless `dax`. */
+export const bundleDefines = (variant: BundleVariant): Record<string, string> => ({
+  [`process.env.${DAX_BUILD_VARIABLE}`]: JSON.stringify(variant === 'dax' ? 'on' : 'off'),
+});
+
 /** esbuild options for one handler entry (used by the bench and the bundle tests). */
-export function esbuildOptionsFor(entry: string, outfile: string) {
+export function esbuildOptionsFor(entry: string, outfile: string, variant: BundleVariant = 'default') {
   return {
     entryPoints: [entry],
     outfile,
@@ -34,6 +48,7 @@ export function esbuildOptionsFor(entry: string, outfile: string) {
     minify: bundleSettings.minify,
     sourcemap: bundleSettings.sourcemap,
     banner: { js: bundleSettings.banner },
+    define: bundleDefines(variant),
     metafile: true,
     logLevel: 'silent' as const,
   };

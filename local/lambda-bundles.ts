@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { esbuildOptionsFor } from '../lib/bundling';
+import { type BundleVariant, esbuildOptionsFor } from '../lib/bundling';
+import { DAX_BUNDLE_SIZE_TARGET_BYTES, daxFunctionIds } from '../lib/dax-settings';
 import { type ConsumerDefinition, type ConsumerTrigger, consumers } from '../lib/consumers';
 import { type RouteDefinition, routes } from '../lib/routes';
 import { repoRoot } from './paths';
@@ -30,6 +31,8 @@ export interface LambdaFunction {
   entry: string;
   /** The size this bundle must stay under. */
   sizeTargetBytes: number;
+  /** `dax`: the build `-c dax=on` deploys for the functions of daxFunctionIds; absent means default. */
+  variant?: BundleVariant;
 }
 
 export interface BuiltBundle extends LambdaFunction {
@@ -56,6 +59,11 @@ export const lambdaFunctions: readonly LambdaFunction[] = [
   })),
 ];
 
+/** The DAX variants (lib/dax-settings.ts), each with the DAX variant's own budget; built only when asked for. */
+export const daxLambdaFunctions: readonly LambdaFunction[] = lambdaFunctions
+  .filter((fn) => (daxFunctionIds as readonly string[]).includes(fn.id))
+  .map((fn) => ({ ...fn, sizeTargetBytes: DAX_BUNDLE_SIZE_TARGET_BYTES, variant: 'dax' }));
+
 function triggerLabel(trigger: ConsumerTrigger): string {
   switch (trigger.kind) {
     case 'stream':
@@ -69,12 +77,12 @@ function triggerLabel(trigger: ConsumerTrigger): string {
   }
 }
 
-/** Builds every function into `outDir/<id>/index.mjs`; `.mjs` because Lambda loads ESM that way. */
-export async function buildLambdaBundles(outDir: string): Promise<BuiltBundle[]> {
+/** Builds every function (or those given) into `outDir/<id>/index.mjs` (DAX variants: `outDir/dax/<id>/…`); `.mjs` because Lambda loads ESM that way. */
+export async function buildLambdaBundles(outDir: string, functions: readonly LambdaFunction[] = lambdaFunctions): Promise<BuiltBundle[]> {
   return Promise.all(
-    lambdaFunctions.map(async (fn) => {
-      const file = path.join(outDir, fn.id, 'index.mjs');
-      const { metafile } = await build(esbuildOptionsFor(path.join(repoRoot, fn.entry), file));
+    functions.map(async (fn) => {
+      const file = fn.variant === 'dax' ? path.join(outDir, 'dax', fn.id, 'index.mjs') : path.join(outDir, fn.id, 'index.mjs');
+      const { metafile } = await build(esbuildOptionsFor(path.join(repoRoot, fn.entry), file, fn.variant));
       const bytesByPackage: Record<string, number> = {};
       const bytesByAppFile: Record<string, number> = {};
       for (const output of Object.values(metafile?.outputs ?? {})) {

@@ -4,10 +4,13 @@ import { documentClient, tableName } from '../shared/dynamo';
 import { INDEX, updateExpression, whenConditionHolds } from '../shared/table-access';
 
 import { type CatalogKind, catalogKey } from './catalog-kinds';
+import { forgetCatalogItem } from './catalog-reader-cache';
 
 /**
  * Catalog items (assets, shows, episodes; their kinds in catalog-kinds.ts). This module holds the
- * writes they have in common: replace with `createdAt` kept, and soft delete.
+ * writes they have in common: replace with `createdAt` kept, and soft delete. Each write, once
+ * made, drops this container's cached copy (catalog-reader-cache.ts), so a container reads its
+ * own edits at once.
  */
 export { type CatalogKind, catalogKey } from './catalog-kinds';
 
@@ -64,7 +67,9 @@ export async function putCatalogItem(
   now: string,
   condition?: ReplaceCondition,
 ): Promise<Record<string, unknown>> {
-  const output = await documentClient.send(new UpdateCommand({ ...catalogItemUpdate(kind, id, fields, optionalFields, now, condition), ReturnValues: 'ALL_NEW' }));
+  const output = await documentClient
+    .send(new UpdateCommand({ ...catalogItemUpdate(kind, id, fields, optionalFields, now, condition), ReturnValues: 'ALL_NEW' }))
+    .finally(() => forgetCatalogItem(catalogKey(kind, id)));
   return output.Attributes ?? {};
 }
 
@@ -73,7 +78,7 @@ export async function putCatalogItem(
  * guid), in one transaction: refusals as writeTogether reports them, the update's first.
  */
 export async function writeCatalogItemWith(kind: CatalogKind, id: string, update: CatalogItemUpdate, others: readonly WriteItem[]): Promise<Refusal[] | undefined> {
-  return writeTogether([{ Update: update }, ...others]);
+  return writeTogether([{ Update: update }, ...others]).finally(() => forgetCatalogItem(catalogKey(kind, id)));
 }
 
 /**
@@ -92,6 +97,6 @@ export async function softDeleteCatalogItem(kind: CatalogKind, id: string, now: 
         ReturnValues: 'ALL_NEW',
       }),
     ),
-  );
+  ).finally(() => forgetCatalogItem(catalogKey(kind, id)));
   return output?.Attributes;
 }

@@ -1,5 +1,5 @@
 import { contentKeyOfItem, contentViewOfItem, tableKeyOfContent } from '../catalog/content-keys';
-import { batchGetItems } from '../shared/table-access';
+import { catalogReader } from '../catalog/catalog-reader';
 
 export interface ContentBatch {
   /** In the order the keys were asked for. */
@@ -8,14 +8,15 @@ export interface ContentBatch {
 }
 
 /**
- * The public view of each content item named (as its own GET route returns it), from one
- * BatchGetItem of at most 100 keys. Eventually consistent, half a read unit per item up to 4 KB:
- * replicas lag by well under a second, and an edit that a stale read missed is listed again by
- * the client's next diff (its `asOf` overlaps the minute before, catalog-diff.ts).
+ * The public view of each content item named (as its own GET route returns it), through the
+ * catalog reader: at most one BatchGetItem of at most 100 keys for those the container has not
+ * kept. Eventually consistent, half a read unit per item up to 4 KB: a copy is at most the
+ * cache's TTL old (seconds, lib/dax-settings.ts), and an edit that a stale read missed is listed
+ * again by the client's next diff (its `asOf` overlaps the minute before, catalog-diff.ts).
  */
 export async function batchGetContent(keys: readonly string[]): Promise<ContentBatch> {
   const found = new Map<string, Record<string, unknown>>();
-  for (const item of await batchGetItems(keys.map(tableKeyOfContent), { consistent: false })) {
+  for (const item of await catalogReader.items(keys.map(tableKeyOfContent))) {
     const key = contentKeyOfItem(item);
     if (key !== undefined) found.set(key, item);
   }

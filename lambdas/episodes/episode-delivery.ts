@@ -1,5 +1,5 @@
 import { type Episode, episodeSortKeyOf, listPublishedEpisodes } from '../catalog/episode-store';
-import { getShow } from '../catalog/show-store';
+import { catalogReader } from '../catalog/catalog-reader';
 import { listFavourites } from '../favourites/favourite-store';
 import { mapConcurrently } from '../shared/concurrency';
 import { writeTogether } from '../shared/atomic-writes';
@@ -62,7 +62,7 @@ async function deliverShow(
       if (episodes.length === 0) return [];
       if (!showChecked) {
         // Only shows with something new cost this read; a deleted show hands out nothing more.
-        const show = await getShow(showId);
+        const show = await catalogReader.show(showId);
         if (show === undefined || show.deletedAt !== undefined) return [];
         showChecked = true;
       }

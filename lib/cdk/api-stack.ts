@@ -1,6 +1,6 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, NestedStack, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, type HttpRoute, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, type IHttpRouteAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -21,6 +21,9 @@ import type { Construct } from 'constructs';
 import { COUNTRY_CLAIM_ENV } from '../../lambdas/shared/principal';
 import { type FailureQueue, PlayheadAlarms, type RoutedAlarm } from './alarms';
 import { PlayheadFunction } from './playhead-function';
+import { routeStackOf } from './route-stacks';
+import { PlayheadDax } from './dax';
+import { DAX_CONTEXT_KEY, daxEnabled } from '../dax-settings';
 import { DEPLOYMENT_SECRET_ENV, dlqName, FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, type QueueDefinition, type QueueName, queueDefinitions } from '../queue-definitions';
 import { type ConsumerDefinition, type ConsumerTrigger, consumers, streamRouterSettings } from '../consumers';
 import { type RouteDefinition, routes } from '../routes';
@@ -59,6 +62,8 @@ export class PlayheadApiStack extends Stack {
   private readonly localFailureQueues: FailureQueue[] = [];
   /** Alarms made beside what they watch, routed to the alarm topic once it exists. */
   private readonly routedAlarms: RoutedAlarm[] = [];
+  /** The nested stacks of lib/cdk/route-stacks.ts, by id, made when their first route is. */
+  readonly routeStacks: Record<string, NestedStack> = {};
 
   constructor(scope: Construct, id: string, props: PlayheadApiStackProps) {
     super(scope, id, props);
@@ -123,13 +128,18 @@ export class PlayheadApiStack extends Stack {
 
     // Addressed by its name: see lib/cdk/media-bucket.ts.
     const mediaBucket = Bucket.fromBucketName(this, 'MediaBucket', mediaBucketName(this));
+    // Off unless -c dax=on: the cluster, its VPC and the DAX variant of the catalog readers (docs/DAX.md).
+    const dax = daxEnabled(this.node.tryGetContext(DAX_CONTEXT_KEY)) ? new PlayheadDax(this, 'Dax', { table: props.table }) : undefined;
     const httpRoutes: Record<string, HttpRoute> = {};
     for (const route of routes as readonly RouteDefinition[]) {
-      const fn = new PlayheadFunction(this, route.id, {
+      const scope = this.routeScope(route);
+      const fn = new PlayheadFunction(scope, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
         environment: route.auth === 'jwt' ? { [COUNTRY_CLAIM_ENV]: countryClaim, ...retention } : {},
+        ...dax?.placementFor(route),
       });
+      if (fn.fn.isBoundToVpc) dax?.admit(fn);
       if (route.table !== 'none') fn.bindTable(props.table, route.table);
       if (route.media !== undefined) fn.bindMedia(mediaBucket, route.media, MESSAGE_KEY_PREFIX);
       for (const name of route.sendsTo ?? []) fn.bindQueue(queueNamed(props.queues, name), urlEnvOf(name));
@@ -138,12 +148,7 @@ export class PlayheadApiStack extends Stack {
       if (route.deploymentSecret) fn.fn.addEnvironment(DEPLOYMENT_SECRET_ENV, props.deploymentSecret.secretValue.unsafeUnwrap());
       this.functions[route.id] = fn;
 
-      const [httpRoute] = this.httpApi.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.fn),
-        authorizer: route.auth === 'jwt' ? authorizer : undefined,
-      });
+      const httpRoute = this.addRoute(scope, route, fn, route.auth === 'jwt' ? authorizer : undefined);
       if (httpRoute) httpRoutes[`${route.method} ${route.path}`] = httpRoute;
       if (route.auth === 'none' && httpRoute) {
         Validations.of(httpRoute).acknowledge({
@@ -205,6 +210,21 @@ export class PlayheadApiStack extends Stack {
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.stackName}`,
       description: 'The CloudWatch dashboard of the alarms\' signals and the request units',
     });
+  }
+
+  /** The API stack itself, or the nested stack lib/cdk/route-stacks.ts gives the route. */
+  private routeScope(route: RouteDefinition): Construct {
+    const routeStack = routeStackOf(route);
+    if (routeStack === undefined) return this;
+    this.routeStacks[routeStack.id] ??= new NestedStack(this, routeStack.id, { description: routeStack.description });
+    return this.routeStacks[routeStack.id] as NestedStack;
+  }
+
+  /** In the API stack a route keeps the ids it always had; in a route stack it is made there, with its integration. */
+  private addRoute(scope: Construct, route: RouteDefinition, fn: PlayheadFunction, authorizer: IHttpRouteAuthorizer | undefined): HttpRoute | undefined {
+    const integration = new HttpLambdaIntegration(`${route.id}Integration`, fn.fn);
+    if (scope === this) return this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer })[0];
+    return new HttpRoute(scope, `${route.id}Route`, { httpApi: this.httpApi, routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]), integration, authorizer });
   }
 
   /**

@@ -9,8 +9,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bundleSettings, lambdaRuntimeTarget } from '../bundling';
-import { APPLICATION_LOG_LEVEL_CONTEXT_KEY, functionSettings, logLevelsFrom, SYSTEM_LOG_LEVEL_CONTEXT_KEY } from '../function-settings';
+import { type BundleVariant, bundleDefines, bundleSettings, lambdaRuntimeTarget } from '../bundling';
+import type { DaxNetwork } from './dax';
+import { functionSettings } from '../function-settings';
 import { mediaBucketName } from './media-bucket';
 import { BUCKET_NAME_ENV, TABLE_NAME_ENV } from '../queue-definitions';
 import type { RouteDefinition } from '../routes';
@@ -46,6 +47,10 @@ export interface PlayheadFunctionProps {
   tracing?: boolean;
   /** The AWS Parameters and Secrets extension, for a function that reads a secret at run time. */
   paramsAndSecrets?: ParamsAndSecretsLayerVersion;
+  /** `dax` builds the catalog reader with the DAX client (lib/bundling.ts); default otherwise. */
+  variant?: BundleVariant;
+  /** The DAX option's VPC, for the functions that read through the cluster (lib/cdk/dax.ts); none otherwise. */
+  network?: DaxNetwork;
 }
 
 /**
@@ -73,7 +78,6 @@ export class PlayheadFunction extends Construct {
     const environment: Record<string, string> = { ...props.environment };
     if (bundleSettings.sourcemap) environment.NODE_OPTIONS = '--enable-source-maps';
 
-    const levels = logLevelsFrom(this.node.tryGetContext(APPLICATION_LOG_LEVEL_CONTEXT_KEY), this.node.tryGetContext(SYSTEM_LOG_LEVEL_CONTEXT_KEY));
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(repoRoot, props.entry),
       handler: 'handler',
@@ -83,12 +87,13 @@ export class PlayheadFunction extends Construct {
       // Memory and logging: lib/function-settings.ts says why.
       memorySize: functionSettings.memoryMb,
       loggingFormat: LoggingFormat[functionSettings.logFormat],
-      applicationLogLevelV2: ApplicationLogLevel[levels.applicationLogLevel],
-      systemLogLevelV2: SystemLogLevel[levels.systemLogLevel],
+      applicationLogLevelV2: ApplicationLogLevel[functionSettings.applicationLogLevel],
+      systemLogLevelV2: SystemLogLevel[functionSettings.systemLogLevel],
       // Well inside API Gateway's 30 s integration limit, long enough for SDK retries.
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       paramsAndSecrets: props.paramsAndSecrets,
+      ...props.network,
       logGroup: this.logGroup,
       role: this.role,
       environment,
@@ -101,6 +106,7 @@ export class PlayheadFunction extends Construct {
         minify: bundleSettings.minify,
         sourceMap: bundleSettings.sourcemap,
         banner: bundleSettings.banner,
+        define: bundleDefines(props.variant ?? 'default'),
         externalModules: [],
         // The repository's esbuild is the one the bench measures; Docker is neither needed nor wanted.
         forceDockerBundling: false,

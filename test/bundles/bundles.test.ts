@@ -11,7 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUCKET_NAME_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { routes } from '../../lib/routes';
-import { type BuiltBundle, buildLambdaBundles, lambdaFunctions, runBundleInNode } from '../../local/lambda-bundles';
+import { type BuiltBundle, buildLambdaBundles, daxLambdaFunctions, lambdaFunctions, runBundleInNode } from '../../local/lambda-bundles';
+import { DAX_ENDPOINT_ENV } from '../../lib/dax-settings';
+import { freePort } from '../../local/free-port';
 
 type RouteId = (typeof routes)[number]['id'];
 
@@ -32,11 +34,14 @@ const stackEnv: Record<string, string> = {
 
 let outDir: string;
 const built = new Map<string, BuiltBundle>();
+const builtDax = new Map<string, BuiltBundle>();
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'playhead-bundles-'));
   for (const bundle of await buildLambdaBundles(outDir)) built.set(bundle.id, bundle);
-});
+  for (const bundle of await buildLambdaBundles(outDir, daxLambdaFunctions)) builtDax.set(bundle.id, bundle);
+  // Some 80 esbuild runs on two cores, beside whatever else the machine is doing.
+}, 240_000);
 
 afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
@@ -90,8 +95,8 @@ interface HandlerResult {
   body: string;
 }
 
-async function invoke(routeId: RouteId, env: Record<string, string>, options: EventOptions = {}) {
-  const run = await runBundleInNode(bundleFor(routeId).file, { env, event: apiEvent(routeId, options) });
+async function invoke(routeId: RouteId, env: Record<string, string>, options: EventOptions = {}, bundle: BuiltBundle = bundleFor(routeId)) {
+  const run = await runBundleInNode(bundle.file, { env, event: apiEvent(routeId, options) });
   const result = run.result as HandlerResult;
   return { ...result, json: result.body === '' ? undefined : (JSON.parse(result.body) as unknown), logs: run.logs };
 }
@@ -137,5 +142,45 @@ describe('Lambda bundles', () => {
     const got = await invoke('GetAsset', stackEnv, { sub: `bundle-${randomUUID()}`, params: { assetId } });
     expect(got.statusCode).toBe(200);
     expect(got.json).toMatchObject({ assetId, title, durationSeconds: 60 });
+  });
+});
+
+describe('the DAX variant (-c dax=on)', () => {
+  const daxBundleFor = (id: string): BuiltBundle => {
+    const bundle = builtDax.get(id);
+    if (!bundle) throw new Error(`no DAX variant was built for ${id}`);
+    return bundle;
+  };
+  const daxBytes = (bundle: BuiltBundle) => bundle.bytesByPackage['@amazon-dax-sdk/client-dax'] ?? 0;
+
+  it('leaves every default bundle without a byte of the DAX client', () => {
+    for (const bundle of built.values()) expect(Object.keys(bundle.bytesByPackage).filter((name) => name.startsWith('@amazon-dax-sdk/')), bundle.id).toEqual([]);
+  });
+
+  it.each(daxLambdaFunctions.map((fn) => [fn.id, fn.sizeTargetBytes / 1024] as const))('%s carries the DAX client and stays within its own budget of %s KB', (id) => {
+    const bundle = daxBundleFor(id);
+    expect(daxBytes(bundle), id).toBeGreaterThan(0);
+    expect(bundle.bytes, id).toBeLessThanOrEqual(bundle.sizeTargetBytes);
+  });
+
+  it('GetAsset’s DAX variant answers from DynamoDB Local through the fallback when its cluster cannot be reached', async () => {
+    const assetId = randomUUID();
+    const put = await invoke('PutAsset', stackEnv, { sub: 'bundle-publisher', scopes: ['catalog:write'], params: { assetId }, body: { title: 'Behind DAX', durationSeconds: 60 } });
+    expect(put.statusCode).toBe(200);
+    const closed = `dax://127.0.0.1:${await freePort()}`;
+    const got = await invoke('GetAsset', { ...stackEnv, [DAX_ENDPOINT_ENV]: closed }, { sub: `bundle-${randomUUID()}`, params: { assetId } }, daxBundleFor('GetAsset'));
+    expect(got.statusCode).toBe(200);
+    expect(got.json).toMatchObject({ assetId, title: 'Behind DAX' });
+    // Counted as a fallback in the invocation's metrics line.
+    expect(got.logs).toContainEqual(expect.objectContaining({ CatalogCacheFallbacks: 1 }));
+  });
+
+  it('PutProgress’s DAX variant without an endpoint reads through the container cache, as the default build does', async () => {
+    const assetId = randomUUID();
+    await invoke('PutAsset', stackEnv, { sub: 'bundle-publisher', scopes: ['catalog:write'], params: { assetId }, body: { title: 'Cached', durationSeconds: 60 } });
+    const saved = await invoke('PutProgress', stackEnv, { sub: `bundle-${randomUUID()}`, params: { assetId }, body: { progress: 30 } }, daxBundleFor('PutProgress'));
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json).toMatchObject({ progress: 30 });
+    expect(saved.logs).toContainEqual(expect.objectContaining({ CatalogCacheMisses: 1 }));
   });
 });
