@@ -46,6 +46,8 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
   // The logger reads its settings when the handlers load, which startLocalStack does. The
   // figures come from the capacity meter, so the handlers' INFO lines are not needed here.
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  // Nor the business metrics' EMF lines, thousands of them in one run (lambdas/shared/metrics.ts).
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   delete process.env.POWERTOOLS_DEV;
   const { startLocalStack } = await import('../../local/stack');
   const capture = captureCapacity();

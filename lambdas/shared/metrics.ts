@@ -75,7 +75,8 @@ export async function withMetrics<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await storage.run(counts, fn);
   } finally {
-    // Straight to stdout, as Powertools does, so the Lambda runtime's console wrapping leaves the JSON as it is.
-    if (counts.size > 0) process.stdout.write(`${JSON.stringify(emfLine(counts, Date.now()))}\n`);
+    // Straight to stdout, as Powertools does, so the Lambda runtime's console wrapping leaves the JSON as it is;
+    // Powertools' own switch turns it off (the bench, which runs thousands of invocations in one process).
+    if (counts.size > 0 && process.env.POWERTOOLS_METRICS_DISABLED !== 'true') process.stdout.write(`${JSON.stringify(emfLine(counts, Date.now()))}\n`);
   }
 }

@@ -74,6 +74,15 @@ describe('metrics', () => {
     expect(lines).toEqual([]);
   });
 
+  it('writes nothing while POWERTOOLS_METRICS_DISABLED is true, as Powertools Metrics', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    try {
+      expect(await stdoutLines(() => withMetrics(async () => countSyncConflicts(1)))).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('writes what was counted when the invocation throws', async () => {
     const lines = await stdoutLines(() =>
       withMetrics(async () => {
