@@ -1,7 +1,9 @@
+import { mapConcurrently } from '../shared/concurrency';
 import { validationProblem } from '../shared/problem';
 import { allSubscriptionStates, putSubscriptionStates, type SubscriptionState } from './subscription-store';
 import { sanitizeUrl, urlKey } from './gpodder-urls';
 import { windowStartMs } from './gpodder-time';
+import { followFeed, reconcileWithFavourites, unfollowFeed } from './subscription-links';
 
 /**
  * What a gpodder subscription change does: one subscription set per user (every device of the
@@ -10,6 +12,9 @@ import { windowStartMs } from './gpodder-time';
  */
 
 export type UrlRewrite = [string, string];
+
+/** Feed look-ups (and follows) of one upload in flight at once: a first sync names hundreds of feeds. */
+const LOOKUP_CONCURRENCY = 16;
 
 export interface ChangeOutcome {
   updateUrls: UrlRewrite[];
@@ -47,19 +52,17 @@ export async function changeSubscriptions(userId: string, add: readonly string[]
   const removes = firstOfEachKey(sanitizeAll(remove, updateUrls).filter((s) => !adds.has(s.key)));
   // The whole set, with Playhead's own follows and unfollows taken in first: an add of a feed whose show was unfollowed in Playhead must follow it again.
   const current = new Map((await currentStates(userId, nowMs)).map((s) => [s.key, s]));
-  const writes: SubscriptionState[] = [];
-  for (const { url, key } of adds.values()) {
-    const state = current.get(key);
-    if (state?.subscribed) continue;
-    const showId = state?.showId;
-    writes.push({ key, url: state?.url ?? url, subscribed: true, changedAt: nowMs, ...(showId ? { showId } : {}) });
-  }
-  for (const { url, key } of removes.values()) {
-    const state = current.get(key);
-    if (state !== undefined && !state.subscribed) continue;
-    const showId = state?.showId;
-    writes.push({ key, url: state?.url ?? url, subscribed: false, changedAt: nowMs, ...(showId ? { showId } : {}) });
-  }
+  const toAdd = [...adds.values()].filter(({ key }) => current.get(key)?.subscribed !== true);
+  const toRemove = [...removes.values()].filter(({ key }) => current.get(key)?.subscribed !== false);
+  const added = await mapConcurrently(toAdd, LOOKUP_CONCURRENCY, async ({ url, key }): Promise<SubscriptionState> => {
+    const showId = await followFeed(userId, url, nowMs);
+    return { key, url: current.get(key)?.url ?? url, subscribed: true, changedAt: nowMs, ...(showId ? { showId } : {}) };
+  });
+  const removed = await mapConcurrently(toRemove, LOOKUP_CONCURRENCY, async ({ url, key }): Promise<SubscriptionState> => {
+    const showId = await unfollowFeed(userId, url, current.get(key)?.showId);
+    return { key, url: current.get(key)?.url ?? url, subscribed: false, changedAt: nowMs, ...(showId ? { showId } : {}) };
+  });
+  const writes = [...added, ...removed];
   await putSubscriptionStates(userId, writes);
   return { updateUrls };
 }
@@ -74,7 +77,13 @@ export async function replaceSubscriptions(userId: string, urls: readonly string
 
 /** Every subscription state, after Playhead-side follows and unfollows of catalog shows are taken in. */
 async function currentStates(userId: string, nowMs: number): Promise<SubscriptionState[]> {
-  return allSubscriptionStates(userId);
+  const states = await allSubscriptionStates(userId);
+  const changed = await reconcileWithFavourites(userId, states, nowMs);
+  if (changed.length === 0) return states;
+  await putSubscriptionStates(userId, changed);
+  const byKey = new Map(states.map((s) => [s.key, s]));
+  for (const state of changed) byKey.set(state.key, state);
+  return [...byKey.values()];
 }
 
 export async function subscribedUrls(userId: string, nowMs: number): Promise<string[]> {
