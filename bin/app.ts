@@ -4,7 +4,8 @@
  * creates a Cognito user pool), countryClaim (the token claim that carries the country),
  * feedRetentionDays (how long the change feed keeps changes; default 30), throttleRate and
  * throttleBurst (each route's requests per second and burst; lib/throttle.ts), alarmEmail (an
- * address subscribed to the alarm topic of lib/cdk/alarms.ts; none when absent).
+ * address subscribed to the alarm topic of lib/cdk/alarms.ts; none when absent), dax (`on` adds
+ * the DAX cluster of lib/cdk/dax.ts for the catalog reads by key; off when absent).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -67,7 +67,8 @@ export const daxFunctionIds = [
 ] as const;
 
 /**
- * The DAX variant's own size budget: the default 500 KiB plus the DAX client (client-dax, antlr4,
- * bowser, bignumber.js, uuid: about 456 KB minified), measured in the bench.
+ * The DAX variant's own size budget: the default 500 KiB plus room for the DAX client (client-dax,
+ * antlr4, bowser, bignumber.js, uuid and the aggregated DynamoDB client it extends: 499–501 KB
+ * minified, measured in the bench).
  */
-export const DAX_BUNDLE_SIZE_TARGET_BYTES = 1_000 * 1024;
+export const DAX_BUNDLE_SIZE_TARGET_BYTES = 1_024 * 1024;

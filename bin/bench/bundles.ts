@@ -16,7 +16,7 @@ export interface ColdInit {
 }
 
 /** Configuration the handlers read at module load; endpoints point at a closed local port. */
-function lambdaEnvironment(): Record<string, string> {
+export function lambdaEnvironment(): Record<string, string> {
   const deadEnd = 'http://127.0.0.1:9';
   return {
     AWS_REGION: 'us-east-1',

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { javaMissingMessage } from '../../local/java';
-import { buildLambdaBundles } from '../../local/lambda-bundles';
+import { type BuiltBundle, buildLambdaBundles } from '../../local/lambda-bundles';
 import { loadOrCreateSigningKey, mintToken } from '../../local/local-auth';
 import { repoRoot, stateFiles } from '../../local/paths';
 import { measureColdInit } from './bundles';
@@ -22,6 +22,7 @@ import { captureCapacity } from './capture';
 import { measureClient } from './client';
 import { ASSET_DURATION_SECONDS, type Call, COLD_INIT_RUNS, note, REQUEST_TIMEOUT_MS, type StackContext } from './context';
 import { measureCompaction } from './compaction';
+import { type DaxFigures, measureDax, renderDax } from './dax';
 import { measureChangeFeed } from './feed';
 import { measureFeedDesigns } from './feed-designs';
 import { measureLatency } from './latency';
@@ -38,11 +39,13 @@ const TIME_BUDGET_MS = 420_000;
 const reportFile = path.join(repoRoot, 'docs', 'BENCHMARKS.md');
 /** The push section is measured with the rest and appended after the report (bin/bench/push.ts). */
 let pushFigures: PushFigures | undefined;
+/** The catalog read path's section likewise (bin/bench/dax.ts). */
+let daxFigures: DaxFigures | undefined;
 
 type StackFigures = Omit<Figures, 'startedAt' | 'loadAtStart' | 'elapsedS' | 'bundles' | 'coldInit'>;
 
 /** Starts the local stack, runs every measurement against it in turn, and stops it. */
-async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures> {
+async function measureAgainstLocalStack(stateDir: string, bundles: readonly BuiltBundle[]): Promise<StackFigures> {
   // The logger reads its settings when the handlers load, which startLocalStack does. The
   // figures come from the capacity meter, so the handlers' INFO lines are not needed here.
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
@@ -120,6 +123,7 @@ async function measureAgainstLocalStack(stateDir: string): Promise<StackFigures>
     note('measuring the client SDK');
     const client = await measureClient(ctx);
     pushFigures = await measurePush(ctx);
+    daxFigures = await measureDax(ctx, path.dirname(stateDir), bundles);
     return { latency, units, feed, compaction, feedDesigns, podcasts, messages, router, client };
   } finally {
     if (stack) {
@@ -150,10 +154,11 @@ async function main(): Promise<void> {
     const bundles = await buildLambdaBundles(path.join(workDir, 'bundles'));
     note(`measuring cold init (${COLD_INIT_RUNS} runs × ${bundles.length} bundles)`);
     const coldInit = await measureColdInit(bundles);
-    const measured = await measureAgainstLocalStack(path.join(workDir, 'state'));
+    const measured = await measureAgainstLocalStack(path.join(workDir, 'state'), bundles);
     const elapsedS = (performance.now() - started) / 1000;
     const pushSection = pushFigures === undefined ? '' : `\n${renderPush(pushFigures, bundles, coldInit)}`;
-    writeFileSync(reportFile, renderReport({ startedAt, loadAtStart, elapsedS, bundles, coldInit, ...measured }) + pushSection);
+    const daxSection = daxFigures === undefined ? '' : `\n${renderDax(daxFigures)}`;
+    writeFileSync(reportFile, renderReport({ startedAt, loadAtStart, elapsedS, bundles, coldInit, ...measured }) + pushSection + daxSection);
     note(`wrote ${path.relative(process.cwd(), reportFile)} in ${elapsedS.toFixed(0)} s`);
   } finally {
     clearTimeout(budget);

@@ -144,9 +144,9 @@ export interface paths {
         /**
          * Record the progress of one asset
          * @description Last write wins (by arrival at the server). The asset must exist, not be deleted, and be
-         *     available in the token's country. `progress` must be `0..durationSeconds` when the
-         *     asset has a duration, `0..2^53-1` when it has none; a negative or too large value is a
-         *     416 `progress-out-of-range`, not a 400.
+         *     available in the token's country, as the catalog stood up to 10 s ago (docs/DAX.md).
+         *     `progress` must be `0..durationSeconds` when the asset has a duration, `0..2^53-1` when
+         *     it has none; a negative or too large value is a 416 `progress-out-of-range`, not a 400.
          */
         put: operations["PutProgress"];
         post?: never;
@@ -488,8 +488,9 @@ export interface paths {
          * @description Up to 100 content keys → each item as its own GET route returns it, deleted items
          *     included (with `deletedAt`), in the order asked (repeats answered once); keys that name
          *     no item are listed in `notFound`. For filling a client cache after a diff, without a full
-         *     download. Any signed-in user. One BatchGetItem, eventually consistent: half a read unit
-         *     per item of up to 4 KB.
+         *     download. Any signed-in user. Eventually consistent, and an item may be a copy up to 10 s
+         *     old (docs/DAX.md), which the next diff lists again: at most one BatchGetItem, half a read
+         *     unit per item of up to 4 KB not already held.
          */
         post: operations["BatchGetCatalogItems"];
         delete?: never;
@@ -1566,7 +1567,7 @@ export interface components {
             localId?: string;
             /** @description The dataset a record created under a `localId` goes to. */
             dataset?: string;
-            /** @description progress: `{"progress": <seconds>}`; queue: `{"position"?: <number>, "state"?: "queued" | "playing" | "finished" | "removed"}`; dataset-record: any JSON (at most 32 KiB); none for watchlist and favourite. */
+            /** @description progress: `{"progress": <seconds>}`; queue: `{"position"?: <number>, "state"?: "queued" | "playing" | "finished" | "removed", "playbackSeconds"?: <whole seconds, 0 to the duration>}`; dataset-record: any JSON (at most 32 KiB); none for watchlist and favourite. */
             value?: unknown;
             /** @description The server version the device last saw (dataset records). */
             baseVersion?: number;
@@ -2533,8 +2534,8 @@ export interface operations {
                      *       "title": "Heat",
                      *       "durationSeconds": 10200,
                      *       "regions": [
-                     *         "US",
-                     *         "CA"
+                     *         "CA",
+                     *         "US"
                      *       ],
                      *       "createdAt": "2026-03-02T09:15:04.211Z",
                      *       "updatedAt": "2026-03-02T09:15:04.211Z"
@@ -2575,8 +2576,8 @@ export interface operations {
                      *       "title": "Heat",
                      *       "durationSeconds": 10200,
                      *       "regions": [
-                     *         "US",
-                     *         "CA"
+                     *         "CA",
+                     *         "US"
                      *       ],
                      *       "createdAt": "2026-03-02T09:15:04.211Z",
                      *       "updatedAt": "2026-03-02T09:15:04.211Z"
@@ -2618,8 +2619,8 @@ export interface operations {
                      *       "title": "Heat",
                      *       "durationSeconds": 10200,
                      *       "regions": [
-                     *         "US",
-                     *         "CA"
+                     *         "CA",
+                     *         "US"
                      *       ],
                      *       "createdAt": "2026-03-02T09:15:04.211Z",
                      *       "updatedAt": "2026-03-20T17:40:00.502Z",
@@ -3922,8 +3923,8 @@ export interface operations {
                      *             "title": "Heat",
                      *             "durationSeconds": 10200,
                      *             "regions": [
-                     *               "US",
-                     *               "CA"
+                     *               "CA",
+                     *               "US"
                      *             ],
                      *             "createdAt": "2026-03-02T09:15:04.211Z",
                      *             "updatedAt": "2026-03-02T09:15:04.211Z"
