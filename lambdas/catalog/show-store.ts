@@ -38,7 +38,11 @@ export const showWriteSchema = z.strictObject({
   feedUrl: z
     .string()
     .max(MAX_FEED_URL_LENGTH)
-    .transform((url, context) => normalizeFeedUrl(url) ?? (context.addIssue({ code: 'custom', message: 'must be an http or https URL' }), z.NEVER))
+    .transform((url, context) => {
+      const normalized = normalizeFeedUrl(url);
+      if (normalized === undefined) context.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+      return normalized ?? z.NEVER;
+    })
     .optional(),
 });
 
