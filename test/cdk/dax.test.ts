@@ -57,17 +57,27 @@ beforeAll(() => {
 }, 120_000);
 
 const functionIds = () => [...routes.map((r) => r.id), ...Object.values(consumers).map((c) => c.id)];
+/** The template of the stack a construct is in: the API stack or one of its nested route stacks. */
+const templates = new Map<Stack, Template>();
+const templateOf = (construct: IConstruct): Template => {
+  const stack = Stack.of(construct);
+  const template = templates.get(stack) ?? Template.fromStack(stack);
+  templates.set(stack, template);
+  return template;
+};
+
 const fnResource = (built: ReturnType<typeof synth>, id: string) => {
   const fn = built.api.functions[id];
   if (fn === undefined) throw new Error(`no function ${id}`);
-  const resource = resourcesOf(built.template)[logicalIdOf(fn.fn)];
+  const resource = resourcesOf(templateOf(fn.fn))[logicalIdOf(fn.fn)];
   if (resource === undefined) throw new Error(`no resource for ${id}`);
   return { fn, properties: resource.Properties ?? {} };
 };
 
 function allowedActions(built: ReturnType<typeof synth>, id: string): string[] {
-  const role = { Ref: logicalIdOf(fnResource(built, id).fn.role) };
-  return ofType(built.template, 'AWS::IAM::Policy')
+  const { fn } = fnResource(built, id);
+  const role = { Ref: logicalIdOf(fn.role) };
+  return ofType(templateOf(fn.role), 'AWS::IAM::Policy')
     .filter(([, r]) => JSON.stringify(r.Properties?.Roles) === JSON.stringify([role]))
     .flatMap(([, r]) => ((r.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? []))
     .filter((s) => s.Effect === 'Allow')
@@ -144,7 +154,8 @@ describe('with dax=on', () => {
 
   it('lets Lambda manage the network interfaces of those functions alone', () => {
     for (const id of functionIds()) {
-      const role = resourcesOf(on.template)[logicalIdOf(fnResource(on, id).fn.role)];
+      const { fn } = fnResource(on, id);
+      const role = resourcesOf(templateOf(fn.role))[logicalIdOf(fn.role)];
       const managed = JSON.stringify(role?.Properties?.ManagedPolicyArns ?? []);
       expect(managed.includes('service-role/AWSLambdaVPCAccessExecutionRole'), id).toBe((daxFunctionIds as readonly string[]).includes(id));
     }
