@@ -25,6 +25,7 @@ import { measureCompaction } from './compaction';
 import { type DaxFigures, measureDax, renderDax } from './dax';
 import { measureChangeFeed } from './feed';
 import { measureFeedDesigns } from './feed-designs';
+import { type GpodderFigures, measureGpodder, renderGpodder } from './gpodder';
 import { measureLatency } from './latency';
 import { measureMessages } from './messages';
 import { measurePodcasts } from './podcasts';
@@ -41,6 +42,8 @@ const reportFile = path.join(repoRoot, 'docs', 'BENCHMARKS.md');
 let pushFigures: PushFigures | undefined;
 /** The catalog read path's section likewise (bin/bench/dax.ts). */
 let daxFigures: DaxFigures | undefined;
+/** The gpodder section likewise (bin/bench/gpodder.ts). */
+let gpodderFigures: GpodderFigures | undefined;
 
 type StackFigures = Omit<Figures, 'startedAt' | 'loadAtStart' | 'elapsedS' | 'bundles' | 'coldInit'>;
 
@@ -124,6 +127,7 @@ async function measureAgainstLocalStack(stateDir: string, bundles: readonly Buil
     const client = await measureClient(ctx);
     pushFigures = await measurePush(ctx);
     daxFigures = await measureDax(ctx, path.dirname(stateDir), bundles);
+    gpodderFigures = await measureGpodder(ctx);
     return { latency, units, feed, compaction, feedDesigns, podcasts, messages, router, client };
   } finally {
     if (stack) {
@@ -158,7 +162,8 @@ async function main(): Promise<void> {
     const elapsedS = (performance.now() - started) / 1000;
     const pushSection = pushFigures === undefined ? '' : `\n${renderPush(pushFigures, bundles, coldInit)}`;
     const daxSection = daxFigures === undefined ? '' : `\n${renderDax(daxFigures)}`;
-    writeFileSync(reportFile, renderReport({ startedAt, loadAtStart, elapsedS, bundles, coldInit, ...measured }) + pushSection + daxSection);
+    const gpodderSection = gpodderFigures === undefined ? '' : `\n${renderGpodder(gpodderFigures)}`;
+    writeFileSync(reportFile, renderReport({ startedAt, loadAtStart, elapsedS, bundles, coldInit, ...measured }) + pushSection + daxSection + gpodderSection);
     note(`wrote ${path.relative(process.cwd(), reportFile)} in ${elapsedS.toFixed(0)} s`);
   } finally {
     clearTimeout(budget);

@@ -14,6 +14,8 @@ import { GPODDER_EPISODE_ENTITY } from './gpodder-entities';
  * index (`LSI1SK`), so a `since` read is a range read of what changed, not of everything.
  */
 const SORT_PREFIX = 'GPEP#';
+/** Changed episodes a `since` read gets one by one; more, and it reads every state (an item is about 250 bytes). */
+const MAX_CHANGES_BY_KEY = 64;
 
 export type OtherAction = 'download' | 'delete' | 'new';
 
@@ -77,6 +79,8 @@ export async function episodeStatesChangedSince(userId: string, fromMs: number):
     startKey = output.LastEvaluatedKey;
   } while (startKey !== undefined);
   if (keys.length === 0) return [];
+  // A strongly consistent get costs a unit per item, a query a unit per 4 KB of items: past a few dozen changes, reading all of them is cheaper.
+  if (keys.length > MAX_CHANGES_BY_KEY) return (await allUserItems(userId, SORT_PREFIX, { consistentRead: true })).map(stateFromItem).filter((s) => s.changedAt >= fromMs);
   return (await batchGetItems(keys, { consistent: true })).map(stateFromItem);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemsOfUser } from '../support/table';
+import { itemsOfUser, updateItem } from '../support/table';
 import { call } from '../support/api';
 import { type GpodderAccount, gpodder, gpodderAccount, newCredential, sessionFrom } from '../support/gpodder';
 
@@ -186,5 +186,33 @@ describe('gpodder subscriptions', () => {
     // Kasts' `timestamp + 1`, and the same second again: the overlap re-sends, never loses.
     const again = (await gpodder('GET', `${path}?since=${ahead.timestamp + 1}`, auth(account))).json as { add: string[] };
     expect(again.add).toContain(url);
+  });
+});
+
+describe('gpodder episode reads', () => {
+  it('a `since` read returns exactly the episodes Playhead recorded a change of in its window, by key for a few and by one query for many', async () => {
+    const account = await gpodderAccount('window');
+    const feedUrl = feed('window');
+    const actions = Array.from({ length: 70 }, (_, i) => ({ podcast: feedUrl, episode: `https://cdn.example.org/window-${i}.mp3`, action: 'download', timestamp: '2026-01-01T10:00:00' }));
+    expect((await gpodder('POST', `/gpodder/api/2/episodes/${account.username}.json`, { ...auth(account), body: actions })).status).toBe(200);
+    const states = (await itemsOfUser(account.userId)).filter((item) => String(item.SK).startsWith('GPEP#'));
+    expect(states).toHaveLength(70);
+    // Recorded two hours ago, as if uploaded then: all but the given number of states.
+    const age = async (keep: number) => {
+      const old = Date.now() - 2 * 3_600_000;
+      for (const item of states.slice(keep)) {
+        const key = String(item.SK).slice('GPEP#'.length);
+        await updateItem({ PK: item.PK, SK: item.SK }, { changedAt: old, LSI1SK: `GPEP#${String(old).padStart(15, '0')}#${key}` });
+      }
+    };
+    const since = Math.floor(Date.now() / 1000) - 600;
+    const read = async () =>
+      ((await gpodder('GET', `/gpodder/api/2/episodes/${account.username}.json?since=${since}`, auth(account))).json as { actions: { episode: string }[] }).actions.length;
+    expect(await read()).toBe(70);
+    await age(67);
+    expect(await read()).toBe(67);
+    await age(5);
+    expect(await read()).toBe(5);
+    expect((await gpodder('GET', `/gpodder/api/2/episodes/${account.username}.json?since=0`, auth(account))).json).toMatchObject({ actions: expect.arrayContaining([expect.objectContaining({ action: 'download' })]) });
   });
 });
