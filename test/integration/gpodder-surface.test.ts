@@ -216,3 +216,50 @@ describe('gpodder episode reads', () => {
     expect((await gpodder('GET', `/gpodder/api/2/episodes/${account.username}.json?since=0`, auth(account))).json).toMatchObject({ actions: expect.arrayContaining([expect.objectContaining({ action: 'download' })]) });
   });
 });
+
+describe('gpodder apps without a headless runtime, replayed from their source', () => {
+  it('AntennaPod (gpodder.net mode): Basic only on login.json, the cookie after; a first sync posts every feed; the POST timestamp as its next since still brings what another app did in between', async () => {
+    const account = await gpodderAccount('antennapod');
+    const kasts = await newCredential(account.token);
+    const base = `/gpodder/api/2`;
+    const login = await gpodder('POST', `${base}/auth/${account.username}/login.json`, { ...auth(account), rawBody: '', contentType: 'plain/text; charset=utf-8' });
+    const cookie = sessionFrom(login);
+    expect((await gpodder('GET', `${base}/devices/${account.username}.json`, { cookie })).status).toBe(200);
+    expect((await gpodder('POST', `${base}/devices/${account.username}/antennapod-1.json`, { cookie, body: { caption: 'Phone', type: 'mobile' }, contentType: 'application/json' })).status).toBe(200);
+    const first = (await gpodder('GET', `${base}/subscriptions/${account.username}/antennapod-1.json?since=0`, { cookie })).json as { timestamp: number };
+    const feeds = Array.from({ length: 300 }, (_, i) => feed(`ap-${i}`));
+    expect(JSON.stringify({ add: feeds }).length).toBeGreaterThan(16 * 1024);
+    const posted = (await gpodder('POST', `${base}/subscriptions/${account.username}/antennapod-1.json`, { cookie, body: { add: feeds, remove: [] }, contentType: 'application/json' })).json as { timestamp: number; update_urls: unknown[] };
+    expect(posted.update_urls).toEqual([]);
+    expect(posted.timestamp).toBe(first.timestamp);
+    const episodesRead = (await gpodder('GET', `${base}/episodes/${account.username}.json?since=0`, { cookie })).json as { timestamp: number };
+    // Another app of the user's (Kasts, Basic on every call) adds a feed between AntennaPod's read and its upload.
+    const between = feed('between');
+    await gpodder('POST', `${base}/subscriptions/${kasts.username}/kasts.json`, { basicAuth: kasts, body: { add: [between] } });
+    const actions = Array.from({ length: 30 }, (_, i) => ({ podcast: feeds[0], episode: `https://cdn.example.org/ap-${i}.mp3`, guid: `ap-guid-${i}`, device: 'antennapod-1', action: 'PLAY', timestamp: '2026-02-01T08:00:00', started: 0, position: 60 + i, total: 1800 }));
+    const uploaded = (await gpodder('POST', `${base}/episodes/${account.username}.json`, { cookie, body: actions, contentType: 'application/json' })).json as { timestamp: number; update_urls: unknown[] };
+    expect(uploaded.update_urls).toEqual([]);
+    expect(uploaded.timestamp).toBe(episodesRead.timestamp);
+    const next = (await gpodder('GET', `${base}/subscriptions/${account.username}/antennapod-1.json?since=${posted.timestamp}`, { cookie })).json as { add: string[] };
+    expect(next.add).toContain(between);
+    const played = (await gpodder('GET', `${base}/episodes/${account.username}.json?since=${uploaded.timestamp}`, { cookie })).json as { actions: { guid: string; device: string; action: string; position: number }[] };
+    expect(played.actions).toHaveLength(30);
+    expect(played.actions.every((a) => a.action === 'play' && a.device === 'antennapod-1' && a.guid.startsWith('ap-guid-'))).toBe(true);
+  }, 60_000);
+
+  it('Kasts: Basic on every call, since = timestamp + 1, aggregated on the first read, 32-bit timestamps, sync-devices', async () => {
+    const account = await gpodderAccount('kasts');
+    const base = `/gpodder/api/2`;
+    const url = feed('kasts');
+    await gpodder('POST', `${base}/subscriptions/${account.username}/kasts.json`, { ...auth(account), body: { add: [url] } });
+    const first = (await gpodder('GET', `${base}/episodes/${account.username}.json?since=0&aggregated=true`, auth(account))).json as { timestamp: number };
+    expect(first.timestamp).toBeLessThan(2 ** 31);
+    await gpodder('POST', `${base}/episodes/${account.username}.json`, { ...auth(account), body: [{ podcast: url, episode: 'https://cdn.example.org/k1.mp3', action: 'play', position: 10, started: 0, total: 100, timestamp: new Date().toISOString().slice(0, 19) }] });
+    const next = (await gpodder('GET', `${base}/episodes/${account.username}.json?since=${first.timestamp + 1}&aggregated=false`, auth(account))).json as { actions: unknown[] };
+    expect(next.actions).toHaveLength(1);
+    expect((await gpodder('GET', `${base}/sync-devices/${account.username}.json`, auth(account))).json).toEqual({ synchronized: [], 'not-synchronized': ['kasts'] });
+    await gpodder('POST', `${base}/devices/${account.username}/laptop.json`, { ...auth(account), body: { caption: 'Laptop', type: 'laptop' } });
+    const linked = await gpodder('POST', `${base}/sync-devices/${account.username}.json`, { ...auth(account), body: { synchronize: [['kasts', 'laptop']], 'stop-synchronize': [] } });
+    expect(linked.json).toEqual({ synchronized: [['kasts', 'laptop']], 'not-synchronized': [] });
+  });
+});
