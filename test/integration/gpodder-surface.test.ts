@@ -227,7 +227,7 @@ describe('gpodder apps without a headless runtime, replayed from their source', 
     expect((await gpodder('GET', `${base}/devices/${account.username}.json`, { cookie })).status).toBe(200);
     expect((await gpodder('POST', `${base}/devices/${account.username}/antennapod-1.json`, { cookie, body: { caption: 'Phone', type: 'mobile' }, contentType: 'application/json' })).status).toBe(200);
     const first = (await gpodder('GET', `${base}/subscriptions/${account.username}/antennapod-1.json?since=0`, { cookie })).json as { timestamp: number };
-    const feeds = Array.from({ length: 300 }, (_, i) => feed(`ap-${i}`));
+    const feeds = Array.from({ length: 400 }, (_, i) => feed(`antennapod-first-sync-${i}`));
     expect(JSON.stringify({ add: feeds }).length).toBeGreaterThan(16 * 1024);
     const posted = (await gpodder('POST', `${base}/subscriptions/${account.username}/antennapod-1.json`, { cookie, body: { add: feeds, remove: [] }, contentType: 'application/json' })).json as { timestamp: number; update_urls: unknown[] };
     expect(posted.update_urls).toEqual([]);
