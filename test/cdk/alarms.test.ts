@@ -58,13 +58,29 @@ function sourceOf(value: unknown, parent: TemplateJson = apiJson): string {
     if (match) return `data:${match[1]}`;
   }
   if (typeof v.Ref === 'string') {
-    const [, nested] = resources(parent, 'AWS::CloudFormation::Stack')[0] ?? [];
-    const passed = (nested?.Properties.Parameters as Record<string, { Ref?: string; 'Fn::GetAtt'?: [string, string] }> | undefined)?.[v.Ref];
-    const id = passed?.Ref ?? passed?.['Fn::GetAtt']?.[0];
+    const passed = alarmsParameters(parent)[v.Ref];
+    const [id, attribute] = passed?.['Fn::GetAtt'] ?? [passed?.Ref];
+    // A route stack's resource (lib/cdk/route-stacks.ts) comes through one of its outputs.
+    const routeStack = Object.values(api.routeStacks).find((nested) => Stack.of(api).getLogicalId(nested.nestedStackResource as CfnElement) === id);
+    if (routeStack !== undefined && attribute?.startsWith('Outputs.')) {
+      const output = (Template.fromStack(routeStack).toJSON() as TemplateJson).Outputs?.[attribute.slice('Outputs.'.length)]?.Value as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
+      const inner = output?.Ref ?? output?.['Fn::GetAtt']?.[0];
+      if (inner !== undefined) return `${routeStack.node.id}:${inner}`;
+    }
     if (id !== undefined) return `api:${id}`;
   }
   throw new Error(`cannot tell what ${JSON.stringify(value)} refers to`);
 }
+
+/** The parameters the API stack passes to the alarms' nested stack. */
+function alarmsParameters(parent: TemplateJson): Record<string, { Ref?: string; 'Fn::GetAtt'?: [string, string] }> {
+  const alarmsId = Stack.of(api).getLogicalId(api.alarms.nestedStackResource as CfnElement);
+  const nested = parent.Resources[alarmsId] as Resource | undefined;
+  return (nested?.Properties.Parameters ?? {}) as Record<string, { Ref?: string; 'Fn::GetAtt'?: [string, string] }>;
+}
+
+/** What sourceOf answers for a construct: its stack (the API stack, or a route stack by id) and logical id. */
+const sourceName = (construct: IConstruct) => `${Stack.of(construct).nested ? Stack.of(construct).node.id : 'api'}:${logicalIdOf(construct)}`;
 
 const dimension = (alarm: Resource, name: string) => (alarm.Properties.Dimensions as Dimension[] | undefined)?.find((d) => d.Name === name)?.Value;
 const alarmsOn = (template: TemplateJson, metricName: string) => resources(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === metricName);
@@ -138,7 +154,7 @@ describe('function alarms', () => {
     const expected = [...routes.map((r) => r.id), ...Object.values(consumers).map((c) => c.id)].map((id) => {
       const fn = api.functions[id];
       if (fn === undefined) throw new Error(`no function ${id}`);
-      return `api:${logicalIdOf(fn.fn)}`;
+      return sourceName(fn.fn);
     });
     expect(watched).toEqual(expected.sort());
     for (const [, alarm] of alarms) {
@@ -241,12 +257,11 @@ describe('dashboard', () => {
     const { text } = body();
     expect(text).toContain('filter ispresent(dynamoReadUnits)');
     expect(text).toContain('sum(dynamoWriteUnits)');
-    const logGroups = Object.values(api.functions).map((fn) => `api:${logicalIdOf(fn.logGroup)}`);
-    const parameters = resources(apiJson, 'AWS::CloudFormation::Stack')[0]?.[1].Properties.Parameters as Record<string, { Ref?: string }>;
+    const logGroups = Object.values(api.functions).map((fn) => sourceName(fn.logGroup));
     // The log groups reach the nested stack as parameters; each appears in the body by its parameter.
-    const queried = Object.entries(parameters)
-      .filter(([name, value]) => value.Ref !== undefined && text.includes(`{"Ref":"${name}"}`))
-      .map(([, value]) => `api:${value.Ref}`);
+    const queried = Object.keys(alarmsParameters(apiJson))
+      .filter((name) => text.includes(`{"Ref":"${name}"}`))
+      .map((name) => sourceOf({ Ref: name }));
     expect(queried).toEqual(expect.arrayContaining(logGroups));
   });
 

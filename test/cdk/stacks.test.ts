@@ -12,6 +12,7 @@ import { defaultStageThrottle as stageThrottle } from '../../lib/throttle';
 import { lambdaRuntimeTarget } from '../../lib/bundling';
 import { PlayheadDataStack } from '../../lib/cdk/data-stack';
 import { repoRoot } from '../../lib/cdk/playhead-function';
+import { routeStackOf } from '../../lib/cdk/route-stacks';
 import { DEPLOYMENT_SECRET_ENV, FEED_CURSOR_SECRET_ENV, FEED_RETENTION_DAYS_ENV, queueDefinitions, TABLE_NAME_ENV } from '../../lib/queue-definitions';
 import { MESSAGE_KEY_PREFIX, UNVIEWED_RETENTION_DAYS, VIEWED_RETENTION_DAYS, VIEWED_TAG } from '../../lambdas/messages/message-limits';
 import { type RouteDefinition, routes } from '../../lib/routes';
@@ -49,6 +50,21 @@ function allowedStatements(template: Template, roleLogicalId: string): Statement
     .filter((s) => s.Effect === 'Allow');
 }
 
+/**
+ * The API stack's template with the resources of its route stacks (lib/cdk/route-stacks.ts)
+ * beside its own: what is asked of every route holds wherever the route is deployed.
+ */
+function withRouteStacks(stack: PlayheadApiStack): Template {
+  const json = structuredClone(Template.fromStack(stack).toJSON()) as { Resources: Record<string, Resource> };
+  for (const nested of Object.values(stack.routeStacks)) {
+    for (const [logicalId, resource] of Object.entries(resourcesOf(Template.fromStack(nested)))) {
+      if (json.Resources[logicalId] !== undefined) throw new Error(`${logicalId} is in the API stack and in route stack ${nested.node.id}`);
+      json.Resources[logicalId] = resource;
+    }
+  }
+  return Template.fromJSON(json, { skipCyclicalDependenciesCheck: true });
+}
+
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 let app: App;
@@ -57,13 +73,13 @@ let api: PlayheadApiStack;
 let dataTemplate: Template;
 let apiTemplate: Template;
 
-// NodejsFunction runs esbuild for every function at synthesis: build the app once (about 30 s
+// NodejsFunction runs esbuild for every function at synthesis: build the app once (about 40 s
 // on two cores alone, twice that beside other work).
 beforeAll(() => {
   ({ app, data, api } = buildApp());
   dataTemplate = Template.fromStack(data);
-  apiTemplate = Template.fromStack(api);
-}, 180_000);
+  apiTemplate = withRouteStacks(api);
+}, 300_000);
 
 const functionOf = (id: string) => {
   const fn = api.functions[id];
@@ -75,6 +91,24 @@ const roleLogicalId = (id: string) => logicalIdOf(functionOf(id).role);
 const environmentOf = (id: string) =>
   ((resourcesOf(apiTemplate)[functionLogicalId(id)]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
     ?.Variables ?? {});
+
+describe('stack sizes', () => {
+  // CloudFormation refuses more than 500; the margin leaves room for the next few routes and a
+  // test that fails while a new surface can still get a route stack of its own.
+  it('keeps the data stack, the API stack and each route stack under 450 resources', () => {
+    const sizes = Object.fromEntries(
+      [data, api, ...Object.values(api.routeStacks)].map((stack) => [stack.node.path, Object.keys(resourcesOf(Template.fromStack(stack))).length]),
+    );
+    for (const [stack, size] of Object.entries(sizes)) expect(size, stack).toBeLessThan(450);
+  });
+
+  it('gives every route stack of lib/cdk/route-stacks.ts the routes it claims, and no others', () => {
+    for (const route of routes as readonly RouteDefinition[]) {
+      const owner = routeStackOf(route);
+      expect(Stack.of(functionOf(route.id).fn).node.id, `${route.method} ${route.path}`).toBe(owner === undefined ? api.node.id : owner.id);
+    }
+  });
+});
 
 describe('data stack: table', () => {
   it('has the keys, stream, TTL and indexes of lib/table-definition.ts, billed per request', () => {
