@@ -47,7 +47,8 @@ init('/openapi.json', { disableTelemetry: true }, document.getElementById('redoc
 
 /**
  * The contract and a rendered reference on the local gateway, for reading while developing:
- * `/openapi.yaml` as written, `/openapi.json` (the same, as JSON), `/docs/` (Redoc, offline).
+ * `/openapi.yaml` as written, `/openapi.json` (the same, as JSON), `/docs/` (Redoc, offline;
+ * `/` and `/docs` lead there).
  * Read from disk on each request, so an edit of openapi.yaml shows without a restart. Only the
  * local stack serves these; the deployed API has no such routes.
  */
@@ -65,6 +66,8 @@ export function apiDocs() {
         case '/openapi.json':
           reply(res, 'application/json; charset=utf-8', `${JSON.stringify(parse(readFileSync(CONTRACT_FILE, 'utf8')), null, 2)}\n`);
           return true;
+        // The API has nothing at its root; a person who opens it in a browser wants the reference.
+        case '/':
         case '/docs':
           res.writeHead(308, { location: '/docs/' }).end();
           return true;

@@ -23,9 +23,11 @@ describe('the local stack serves the contract and a rendered reference', () => {
   });
 
   it('serves /docs/ with a policy that lets the page load nothing from elsewhere, and the renderer from node_modules', async () => {
-    const bare = await fetch(`${endpoints.api}/docs`, { redirect: 'manual' });
-    expect(bare.status).toBe(308);
-    expect(bare.headers.get('location')).toBe('/docs/');
+    for (const path of ['/docs', '/']) {
+      const bare = await fetch(`${endpoints.api}${path}`, { redirect: 'manual' });
+      expect(bare.status).toBe(308);
+      expect(bare.headers.get('location')).toBe('/docs/');
+    }
     const page = await fetch(`${endpoints.api}/docs/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
