@@ -2,9 +2,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { WriteItem } from '../shared/atomic-writes';
 import { documentClient, tableName } from '../shared/dynamo';
-import { RETRY, retryOptimistic } from '../shared/table-access';
+import { RETRY, retryOptimistic, whenConditionHolds } from '../shared/table-access';
 import { SHOW_ENTITY, showKind } from './catalog-kinds';
-import { catalogItemUpdate, getCatalogItem, softDeleteCatalogItem, writeCatalogItemWith } from './catalog-item-store';
+import { catalogItemUpdate, getCatalogItem, putCatalogItem, softDeleteCatalogItem, writeCatalogItemWith } from './catalog-item-store';
 import { FEED_URL_LOOKUP_ENTITY, feedUrlLookupKey } from './catalog-lookups';
 import { feedUrlKey, MAX_FEED_URL_LENGTH, normalizeFeedUrl } from './feed-url';
 
@@ -74,7 +74,14 @@ export async function putShow(showId: string, write: ShowWrite, now: string): Pr
     const beforeKey = before === undefined ? undefined : feedUrlKey(before);
     const afterKey = write.feedUrl === undefined ? undefined : feedUrlKey(write.feedUrl);
     const unchanged = before === undefined ? { expression: 'attribute_not_exists(feedUrl)', values: {} } : { expression: 'feedUrl = :readFeedUrl', values: { ':readFeedUrl': before } };
-    const update = catalogItemUpdate(showKind, showId, { ...write }, ['description', 'imageUrl', 'feedUrl'], now, unchanged);
+    const fields = { ...write };
+    const optional = ['description', 'imageUrl', 'feedUrl'];
+    // A show without a feed URL, then or now, is one update that answers with the item, as before feed URLs.
+    if (before === undefined && write.feedUrl === undefined) {
+      const item = await whenConditionHolds(putCatalogItem(showKind, showId, fields, optional, now, unchanged));
+      return item === undefined ? RETRY : showFromItem(item);
+    }
+    const update = catalogItemUpdate(showKind, showId, fields, optional, now, unchanged);
     const others: WriteItem[] = [];
     // Claimed on every write, not only when it changes: the claim's condition is what refuses a URL another show holds.
     if (afterKey !== undefined) {
