@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type BundleVariant, bundleDefines, bundleSettings, lambdaRuntimeTarget } from '../bundling';
 import type { DaxNetwork } from './dax';
-import { functionSettings } from '../function-settings';
+import { APPLICATION_LOG_LEVEL_CONTEXT_KEY, functionSettings, logLevelsFrom, SYSTEM_LOG_LEVEL_CONTEXT_KEY } from '../function-settings';
 import { mediaBucketName } from './media-bucket';
 import { BUCKET_NAME_ENV, TABLE_NAME_ENV } from '../queue-definitions';
 import type { RouteDefinition } from '../routes';
@@ -78,6 +78,7 @@ export class PlayheadFunction extends Construct {
     const environment: Record<string, string> = { ...props.environment };
     if (bundleSettings.sourcemap) environment.NODE_OPTIONS = '--enable-source-maps';
 
+    const levels = logLevelsFrom(this.node.tryGetContext(APPLICATION_LOG_LEVEL_CONTEXT_KEY), this.node.tryGetContext(SYSTEM_LOG_LEVEL_CONTEXT_KEY));
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(repoRoot, props.entry),
       handler: 'handler',
@@ -87,8 +88,8 @@ export class PlayheadFunction extends Construct {
       // Memory and logging: lib/function-settings.ts says why.
       memorySize: functionSettings.memoryMb,
       loggingFormat: LoggingFormat[functionSettings.logFormat],
-      applicationLogLevelV2: ApplicationLogLevel[functionSettings.applicationLogLevel],
-      systemLogLevelV2: SystemLogLevel[functionSettings.systemLogLevel],
+      applicationLogLevelV2: ApplicationLogLevel[levels.applicationLogLevel],
+      systemLogLevelV2: SystemLogLevel[levels.systemLogLevel],
       // Well inside API Gateway's 30 s integration limit, long enough for SDK retries.
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
