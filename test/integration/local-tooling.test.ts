@@ -107,7 +107,10 @@ describe('a stack of its own: tail --keep, and a quiet start and Ctrl-C', () => 
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const own = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-      expect(output).toContain(`docs:       ${own.api}/docs/`);
+      // The banner follows the endpoints file, and a pipe delivers it when it will.
+      const banner = `docs:       ${own.api}/docs/`;
+      for (const until = Date.now() + 10_000; !output.includes(banner) && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(output).toContain(banner);
 
       const sqs = new SQSClient({ endpoint: own.sqs, region: own.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, useQueueUrlAsEndpoint: false });
       for (const n of [1, 2]) await sqs.send(new SendMessageCommand({ QueueUrl: own.queues.analytics, MessageBody: JSON.stringify({ event: 'probe', n }) }));
