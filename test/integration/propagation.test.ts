@@ -73,8 +73,9 @@ describe('episode edits reach every queue that holds the episode', () => {
     expect(await entryOf(token, episodeId)).toEqual(before);
   });
 
-  // Generous waits: on a loaded 2-core machine the stream router numbers these 2,000 changes in 20-60 s.
-  it('reaches 2,000 holders, each exactly once, through the work queue', { timeout: 300_000 }, async () => {
+  // Generous waits: on a quiet 2-core machine the 2,000 refreshes and their feed entries take about a minute; beside
+  // the rest of the suite (browsers, other stacks, the gpodder clients) several times that.
+  it('reaches 2,000 holders, each exactly once, through the work queue', { timeout: 600_000 }, async () => {
     const showId = await createShow();
     const [episodeId] = (await createEpisodes(showId, 1)) as [string];
     const episode = episodeFromItem(
@@ -87,7 +88,7 @@ describe('episode edits reach every queue that holds the episode', () => {
     const started = Date.now();
     const edited = await putEpisode(showId, episodeId, { title: 'Fixed for everyone' });
     const refreshedOnly = async () => (await itemsInIndex(`HOLDERS#episode:${episodeId}`)).filter((item) => item.contentUpdatedAt === edited.updatedAt);
-    const refreshed = await waitFor(refreshedOnly, (items) => items.length >= users.length, 150_000);
+    const refreshed = await waitFor(refreshedOnly, (items) => items.length >= users.length, 270_000);
     const seconds = (Date.now() - started) / 1000;
     expect(refreshed).toHaveLength(users.length);
     expect(new Set(refreshed.map((i) => i.PK)).size).toBe(users.length);
@@ -97,7 +98,7 @@ describe('episode edits reach every queue that holds the episode', () => {
     const entries = await waitFor(
       () => scanItems('#type = :type AND #key = :key AND updatedAt >= :at', { ':type': 'queue', ':key': episodeId, ':at': edited.updatedAt as string }, { '#type': 'type', '#key': 'key' }),
       (items) => items.length >= users.length,
-      120_000,
+      270_000,
     );
     const perUser = new Map<unknown, number>();
     for (const entry of entries) perUser.set(entry.PK, (perUser.get(entry.PK) ?? 0) + 1);
