@@ -1,9 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { newTally, reportCapacity, withCapacityTally } from '../shared/capacity-meter';
-import { fieldErrors, problemResponse } from '../shared/http';
+import { fieldErrors, measuredRequest, problemResponse } from '../shared/http';
 import { invocation } from '../shared/invocation';
-import { logger } from '../shared/logger';
 import { plainWords } from '../shared/field-messages';
 import { HttpProblem, validationProblem } from '../shared/problem';
 import { authenticate, type GpodderCaller, isHttps } from './gpodder-auth';
@@ -57,39 +55,19 @@ export function gpodderRoute<Q extends z.ZodType = z.ZodUndefined, B extends z.Z
   fn: (input: GpodderInput<Q, B>) => Promise<GpodderReply>,
 ): Handler {
   const formats = spec.formats ?? ['json'];
-  return invocation(async (event: APIGatewayProxyEventV2) => {
-    const started = performance.now();
-    const requestId = event.requestContext?.requestId ?? 'unknown';
-    const tally = newTally();
-    let result: APIGatewayProxyStructuredResultV2;
-    try {
-      result = await withCapacityTally(tally, async () => {
-        const text = bodyText(event);
-        const nowMs = Date.now();
-        const caller = await authenticate(event, nowMs);
-        if (caller === undefined) return challenge(event, requestId);
-        const { deviceId, format } = checkPath(event, caller, formats);
-        const query = spec.query ? parse(spec.query, event.queryStringParameters ?? {}, 'query') : undefined;
-        const body = spec.body ? parse(spec.body, spec.textBody && format === 'txt' ? textLines(text) : jsonBody(text), 'body') : undefined;
-        const reply = await fn({ caller, deviceId, format, query, body, nowMs, event } as GpodderInput<Q, B>);
-        return render(reply, caller, isHttps(event));
-      });
-    } catch (error) {
-      result = problemResponse(error, requestId);
-    }
-    const line = {
-      requestId,
-      route: event.routeKey,
-      status: result.statusCode,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-      dynamoReadUnits: tally.readUnits,
-      dynamoWriteUnits: tally.writeUnits,
-      dynamoRequests: tally.requests,
-    };
-    logger.info('request', line);
-    reportCapacity('request', tally, line);
-    return result;
-  });
+  return invocation((event: APIGatewayProxyEventV2) =>
+    measuredRequest(event, async (requestId) => {
+      const text = bodyText(event);
+      const nowMs = Date.now();
+      const caller = await authenticate(event, nowMs);
+      if (caller === undefined) return challenge(event, requestId);
+      const { deviceId, format } = checkPath(event, caller, formats);
+      const query = spec.query ? parse(spec.query, event.queryStringParameters ?? {}, 'query') : undefined;
+      const body = spec.body ? parse(spec.body, spec.textBody && format === 'txt' ? textLines(text) : jsonBody(text), 'body') : undefined;
+      const reply = await fn({ caller, deviceId, format, query, body, nowMs, event } as GpodderInput<Q, B>);
+      return render(reply, caller, isHttps(event));
+    }),
+  );
 }
 
 function challenge(event: APIGatewayProxyEventV2, requestId: string): APIGatewayProxyStructuredResultV2 {

@@ -52,38 +52,49 @@ export function httpRoute<P extends z.ZodType = typeof noFields, Q extends z.Zod
   fn: (input: RouteInput<P, Q, B>) => Promise<Reply>,
 ): HttpHandler {
   const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return invocation(async (event: APIGatewayProxyEventV2) => {
-    const started = performance.now();
-    const requestId = event.requestContext?.requestId ?? 'unknown';
-    const tally = newTally();
-    let result: APIGatewayProxyStructuredResultV2;
-    try {
-      result = await withCapacityTally(tally, async () => {
-        const principal = spec.authenticated === false ? ANONYMOUS : principalOf(event);
-        const text = checkBodySize(event, maxBodyBytes);
-        const params = parseWith(spec.params ?? noFields, event.pathParameters ?? {}, 'path');
-        const query = parseWith(spec.query ?? noFields, event.queryStringParameters ?? {}, 'query');
-        // A route that takes no body still refuses fields it does not know; `{}` is harmless.
-        const body = spec.body ? parseWith(spec.body, parseJsonBody(event, text), 'body') : text.trim() === '' ? undefined : parseWith(noFields, parseJsonBody(event, text), 'body');
-        const reply = await fn({ params, query, body, principal, event, requestId } as RouteInput<P, Q, B>);
-        return jsonResponse(reply.status ?? 200, reply.body, reply.headers);
-      });
-    } catch (error) {
-      result = problemResponse(error, requestId);
-    }
-    const line = {
-      requestId,
-      route: event.routeKey,
-      status: result.statusCode,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-      dynamoReadUnits: tally.readUnits,
-      dynamoWriteUnits: tally.writeUnits,
-      dynamoRequests: tally.requests,
-    };
-    logger.info('request', line);
-    reportCapacity('request', tally, line);
-    return result;
-  });
+  return invocation((event: APIGatewayProxyEventV2) =>
+    measuredRequest(event, async (requestId) => {
+      const principal = spec.authenticated === false ? ANONYMOUS : principalOf(event);
+      const text = checkBodySize(event, maxBodyBytes);
+      const params = parseWith(spec.params ?? noFields, event.pathParameters ?? {}, 'path');
+      const query = parseWith(spec.query ?? noFields, event.queryStringParameters ?? {}, 'query');
+      // A route that takes no body still refuses fields it does not know; `{}` is harmless.
+      const body = spec.body ? parseWith(spec.body, parseJsonBody(event, text), 'body') : text.trim() === '' ? undefined : parseWith(noFields, parseJsonBody(event, text), 'body');
+      const reply = await fn({ params, query, body, principal, event, requestId } as RouteInput<P, Q, B>);
+      return jsonResponse(reply.status ?? 200, reply.body, reply.headers);
+    }),
+  );
+}
+
+/**
+ * One request of any HTTP surface: runs it with its DynamoDB units counted, renders a failure
+ * as problem+json, and logs one structured line with its status, latency and request units.
+ */
+export async function measuredRequest(
+  event: APIGatewayProxyEventV2,
+  work: (requestId: string) => Promise<APIGatewayProxyStructuredResultV2>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const started = performance.now();
+  const requestId = event.requestContext?.requestId ?? 'unknown';
+  const tally = newTally();
+  let result: APIGatewayProxyStructuredResultV2;
+  try {
+    result = await withCapacityTally(tally, () => work(requestId));
+  } catch (error) {
+    result = problemResponse(error, requestId);
+  }
+  const line = {
+    requestId,
+    route: event.routeKey,
+    status: result.statusCode,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    dynamoReadUnits: tally.readUnits,
+    dynamoWriteUnits: tally.writeUnits,
+    dynamoRequests: tally.requests,
+  };
+  logger.info('request', line);
+  reportCapacity('request', tally, line);
+  return result;
 }
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
