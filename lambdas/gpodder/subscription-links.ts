@@ -44,7 +44,8 @@ export async function reconcileWithFavourites(userId: string, states: readonly S
   const favourites = new Map(
     (await allUserItems(userId, FAVOURITE_SORT_PREFIX, { consistentRead: true })).map((item) => [String(item.showId), Date.parse(String(item.addedAt))] as const),
   );
-  const changed: SubscriptionState[] = [];
+  // By key: a feed its publisher moved to another show is both the old show's removal and the new one's follow, and one write.
+  const changed = new Map<string, SubscriptionState>();
   const linked = new Map<string, SubscriptionState>();
   for (const state of states) {
     if (state.showId === undefined) continue;
@@ -52,7 +53,7 @@ export async function reconcileWithFavourites(userId: string, states: readonly S
     if (previous === undefined || state.changedAt > previous.changedAt) linked.set(state.showId, state);
   }
   for (const state of linked.values()) {
-    if (state.subscribed && !favourites.has(state.showId as string)) changed.push({ ...state, subscribed: false, changedAt: nowMs });
+    if (state.subscribed && !favourites.has(state.showId as string)) changed.set(state.key, { ...state, subscribed: false, changedAt: nowMs });
   }
   const unlinked = [...favourites].filter(([showId, addedAt]) => {
     const state = linked.get(showId);
@@ -60,13 +61,13 @@ export async function reconcileWithFavourites(userId: string, states: readonly S
     return state === undefined || (!state.subscribed && state.changedAt < addedAt);
   });
   const shows = await Promise.all(unlinked.map(([showId]) => getShow(showId)));
+  const byKey = new Map(states.map((state) => [state.key, state]));
   for (const show of shows) {
     if (show === undefined || show.deletedAt !== undefined || show.feedUrl === undefined) continue;
     const url = sanitizeUrl(show.feedUrl);
     if (url === '') continue;
     const key = urlKey(url);
-    const existing = states.find((s) => s.key === key);
-    changed.push({ key, url: existing?.url ?? url, subscribed: true, changedAt: nowMs, showId: show.showId });
+    changed.set(key, { key, url: byKey.get(key)?.url ?? url, subscribed: true, changedAt: nowMs, showId: show.showId });
   }
-  return changed;
+  return [...changed.values()];
 }

@@ -43,15 +43,24 @@ function firstOfEachKey(urls: readonly Sanitized[]): Map<string, Sanitized> {
 }
 
 /** Applies an upload's adds and removes; a URL in both lists as sent is a bad request (as on gpodder.net). */
-export async function changeSubscriptions(userId: string, add: readonly string[], remove: readonly string[], nowMs: number): Promise<ChangeOutcome> {
-  const both = add.filter((url) => remove.includes(url));
+export async function changeSubscriptions(
+  userId: string,
+  add: readonly string[],
+  remove: readonly string[],
+  nowMs: number,
+  /** The states a caller has just read with currentStates, so they are not read twice. */
+  known?: readonly SubscriptionState[],
+): Promise<ChangeOutcome> {
+  // Sets: the lists may hold thousands of URLs each.
+  const removing = new Set(remove);
+  const both = add.filter((url) => removing.has(url));
   if (both.length > 0) throw validationProblem([{ field: 'body.remove', message: 'must not name a URL that body.add names' }]);
   const updateUrls: UrlRewrite[] = [];
   const adds = firstOfEachKey(sanitizeAll(add, updateUrls));
   // Two spellings of one feed in both lists: the add wins, as gpodder.net drops the remove.
   const removes = firstOfEachKey(sanitizeAll(remove, updateUrls).filter((s) => !adds.has(s.key)));
   // The whole set, with Playhead's own follows and unfollows taken in first: an add of a feed whose show was unfollowed in Playhead must follow it again.
-  const current = new Map((await currentStates(userId, nowMs)).map((s) => [s.key, s]));
+  const current = new Map((known ?? (await currentStates(userId, nowMs))).map((s) => [s.key, s]));
   const toAdd = [...adds.values()].filter(({ key }) => current.get(key)?.subscribed !== true);
   const toRemove = [...removes.values()].filter(({ key }) => current.get(key)?.subscribed !== false);
   const added = await mapConcurrently(toAdd, LOOKUP_CONCURRENCY, async ({ url, key }): Promise<SubscriptionState> => {
@@ -72,7 +81,8 @@ export async function replaceSubscriptions(userId: string, urls: readonly string
   const wanted = new Set(urls.map(sanitizeUrl).filter((url) => url !== '').map(urlKey));
   const states = await currentStates(userId, nowMs);
   const remove = states.filter((s) => s.subscribed && !wanted.has(s.key)).map((s) => s.url);
-  await changeSubscriptions(userId, urls.filter((url) => !remove.includes(url)), remove, nowMs);
+  const removing = new Set(remove);
+  await changeSubscriptions(userId, urls.filter((url) => !removing.has(url)), remove, nowMs, states);
 }
 
 /** Every subscription state, after Playhead-side follows and unfollows of catalog shows are taken in. */

@@ -66,6 +66,27 @@ describe('gpodder subscriptions and Playhead favourites', () => {
     expect((await favourites(account)).sort()).toEqual([showId, laterShowId].sort());
   });
 
+  it('a feed its publisher moves to another show follows that show once it is followed, in one change, and every read still answers', async () => {
+    const account = await gpodderAccount('map-move');
+    const feed = `https://feeds.example.org/${unique()}.xml`;
+    const firstShow = await showWithFeed(feed);
+    await upload(account, 'laptop', [feed]);
+    const first = await pull(account, 'laptop', 0);
+    const publisherToken = await publisher();
+    // The feed moves: off the first show, onto a second one.
+    expect((await call('PUT', `/v1/catalog/shows/${firstShow}`, { token: publisherToken, body: { title: 'Moved away' } })).status).toBe(200);
+    const secondShow = randomUUID();
+    expect((await call('PUT', `/v1/catalog/shows/${secondShow}`, { token: publisherToken, body: { title: 'Moved here', feedUrl: feed } })).status).toBe(200);
+    // In Playhead the listener leaves the first show and follows the second: the same feed's removal and follow at once.
+    expect((await call('DELETE', `/v1/favourites/${firstShow}`, { token: account.token })).status).toBe(200);
+    expect((await call('PUT', `/v1/favourites/${secondShow}`, { token: account.token })).status).toBe(200);
+    const next = await gpodder('GET', `/gpodder/api/2/subscriptions/${account.username}/laptop.json?since=${first.timestamp}`, auth(account));
+    expect(next.status, next.text).toBe(200);
+    expect((next.json as Changes).remove).toEqual([]);
+    expect((await gpodder('GET', `/gpodder/subscriptions/${account.username}.json`, auth(account))).json).toEqual([feed]);
+    expect((await gpodder('GET', `/gpodder/api/2/devices/${account.username}.json`, auth(account))).status).toBe(200);
+  });
+
   it("a deleted show's feed stays a private subscription, and the simple API's replace never follows a feed outside the catalog", async () => {
     const account = await gpodderAccount('map-deleted');
     const feed = `https://feeds.example.org/${unique()}.xml`;
