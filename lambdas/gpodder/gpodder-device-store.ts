@@ -37,8 +37,18 @@ export async function updateDevice(userId: string, deviceId: string, settings: {
   );
 }
 
+/**
+ * Devices this container has seen registered. A device is never deleted, so one that exists
+ * stays: every later sync call of that app skips the conditional put, which DynamoDB bills as
+ * a write unit even when its condition refuses it.
+ */
+const registered = new Set<string>();
+const REGISTERED_LIMIT = 10_000;
+
 /** gpodder.net creates a device on its first use; a write only when it is new. */
 export async function registerDeviceOnUse(userId: string, deviceId: string, now: string): Promise<void> {
+  const seen = `${userId}\n${deviceId}`;
+  if (registered.has(seen)) return;
   await conditional(
     documentClient.send(
       new PutCommand({
@@ -48,6 +58,8 @@ export async function registerDeviceOnUse(userId: string, deviceId: string, now:
       }),
     ),
   );
+  if (registered.size >= REGISTERED_LIMIT) registered.clear();
+  registered.add(seen);
 }
 
 export async function listDevices(userId: string): Promise<GpodderDevice[]> {
