@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { fieldErrors, measuredRequest, problemResponse } from '../shared/http';
+import { checkBodySize, measuredRequest, parseJson, parseWith, problemResponse } from '../shared/http';
 import { invocation } from '../shared/invocation';
-import { plainWords } from '../shared/field-messages';
 import { HttpProblem, validationProblem } from '../shared/problem';
 import { authenticate, type GpodderCaller, isHttps } from './gpodder-auth';
 import { deviceIdSchema, type GpodderFormat, splitFormat, usernameSchema } from './gpodder-paths';
@@ -57,13 +56,14 @@ export function gpodderRoute<Q extends z.ZodType = z.ZodUndefined, B extends z.Z
   const formats = spec.formats ?? ['json'];
   return invocation((event: APIGatewayProxyEventV2) =>
     measuredRequest(event, async (requestId) => {
-      const text = bodyText(event);
+      // Under any content type: gpodder apps send JSON as text/plain or form data.
+      const text = checkBodySize(event, GPODDER_MAX_BODY_BYTES);
       const nowMs = Date.now();
       const caller = await authenticate(event, nowMs);
       if (caller === undefined) return challenge(event, requestId);
       const { deviceId, format } = checkPath(event, caller, formats);
-      const query = spec.query ? parse(spec.query, event.queryStringParameters ?? {}, 'query') : undefined;
-      const body = spec.body ? parse(spec.body, spec.textBody && format === 'txt' ? textLines(text) : jsonBody(text), 'body') : undefined;
+      const query = spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined;
+      const body = spec.body ? parseWith(spec.body, spec.textBody && format === 'txt' ? textLines(text) : parseJson(text), 'body') : undefined;
       const reply = await fn({ caller, deviceId, format, query, body, nowMs, event } as GpodderInput<Q, B>);
       return render(reply, caller, isHttps(event));
     }),
@@ -103,38 +103,11 @@ function checkPath(event: APIGatewayProxyEventV2, caller: GpodderCaller, formats
   return { deviceId, format };
 }
 
-function bodyText(event: APIGatewayProxyEventV2): string {
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > GPODDER_MAX_BODY_BYTES) {
-    throw new HttpProblem('body-too-large', `The body is ${size} bytes; the limit is ${GPODDER_MAX_BODY_BYTES}.`, {
-      errors: [{ field: 'body', message: `must be at most ${GPODDER_MAX_BODY_BYTES} bytes` }],
-    });
-  }
-  return text;
-}
-
-function jsonBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpProblem('malformed-json', (error as Error).message, { errors: [{ field: 'body', message: 'is not valid JSON' }] });
-  }
-}
-
 const textLines = (text: string): string[] =>
   text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'query' | 'body'): z.output<S> {
-  const parsed = schema.safeParse(value, { error: plainWords });
-  if (parsed.success) return parsed.data;
-  throw validationProblem(parsed.error.issues.flatMap((issue) => fieldErrors(issue, where)));
-}
 
 function render(reply: GpodderReply, caller: GpodderCaller, secure: boolean): APIGatewayProxyStructuredResultV2 {
   const cookies = 'expireSession' in reply && reply.expireSession ? [expiredSessionCookie(secure)] : caller.cookies;

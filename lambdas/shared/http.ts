@@ -132,7 +132,8 @@ function bodyText(event: APIGatewayProxyEventV2): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-function checkBodySize(event: APIGatewayProxyEventV2, maxBodyBytes: number): string {
+/** The body as text, refused (413 problem) when it is larger than `maxBodyBytes`. */
+export function checkBodySize(event: APIGatewayProxyEventV2, maxBodyBytes: number): string {
   const text = bodyText(event);
   const size = Buffer.byteLength(text, 'utf8');
   if (size > maxBodyBytes) {
@@ -151,6 +152,12 @@ function parseJsonBody(event: APIGatewayProxyEventV2, text: string): unknown {
       errors: [{ field: 'header.content-type', message: 'must be application/json' }],
     });
   }
+  return parseJson(text);
+}
+
+/** JSON text as a value (undefined when blank), or a malformed-json problem naming the body. */
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -158,7 +165,8 @@ function parseJsonBody(event: APIGatewayProxyEventV2, text: string): unknown {
   }
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): z.output<S> {
+/** A value parsed by its schema, or a validation problem with one field error per issue under `where`. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): z.output<S> {
   const parsed = schema.safeParse(value, { error: plainWords });
   if (parsed.success) return parsed.data;
   throw validationProblem(parsed.error.issues.flatMap((issue) => fieldErrors(issue, where)));
